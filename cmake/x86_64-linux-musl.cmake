@@ -1,0 +1,6 @@
+set(CMAKE_SYSTEM_PROCESSOR x86_64)
+set(CMAKE_C_COMPILER gcc)
+set(CMAKE_CXX_COMPILER g++)
+set(PIDONE_MUSL_SPECS /usr/lib/x86_64-linux-musl/musl-gcc.specs)
+set(PIDONE_ARCH x86_64 CACHE STRING "Architecture of the static binaries" FORCE)
+include(${CMAKE_CURRENT_LIST_DIR}/musl-static.cmake)
