@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Quick start, step 1 (Debian 12, as root or with sudo): installs what is
+# missing, builds everything for x86_64 and aarch64, and shows it working.
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/build-all.sh
+scripts/demo.sh
