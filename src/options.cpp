@@ -64,6 +64,15 @@ bool parse_switch(Text value, Text source, bool& on) {
   return on || equal(value, "0") || reject(source, value, "is not 0 or 1");
 }
 
+// A 0/1 variable that chooses between the two forwarding modes.
+template <Forwarding kWhenOne, Forwarding kWhenZero>
+bool apply_forwarding_switch(Text value, Text source, Options& options) {
+  bool one = false;
+  if (!parse_switch(value, source, one)) return false;
+  options.forwarding = one ? kWhenOne : kWhenZero;
+  return true;
+}
+
 bool parse_level(Text value, Text source, int& level) {
   unsigned number = 0;
   if (!parse_unsigned(value, 99, number)) return reject(source, value, "is not a number (0-99)");
@@ -81,13 +90,7 @@ struct Variable {
 
 // In this order, so that pidone's own variables win over the peers'.
 constexpr Variable kVariables[] = {
-    {"DUMB_INIT_SETSID", false,
-     [](Text value, Text source, Options& options) {
-       bool setsid = true;
-       if (!parse_switch(value, source, setsid)) return false;
-       options.forwarding = setsid ? Forwarding::ProcessGroup : Forwarding::SingleChild;
-       return true;
-     }},
+    {"DUMB_INIT_SETSID", false, apply_forwarding_switch<Forwarding::ProcessGroup, Forwarding::SingleChild>},
     {"DUMB_INIT_DEBUG", false,
      [](Text value, Text source, Options& options) {
        bool debug = false;
@@ -104,13 +107,7 @@ constexpr Variable kVariables[] = {
        options.forwarding = Forwarding::ProcessGroup;
        return true;
      }},
-    {"PIDONE_SINGLE_CHILD", false,
-     [](Text value, Text source, Options& options) {
-       bool single = false;
-       if (!parse_switch(value, source, single)) return false;
-       options.forwarding = single ? Forwarding::SingleChild : Forwarding::ProcessGroup;
-       return true;
-     }},
+    {"PIDONE_SINGLE_CHILD", false, apply_forwarding_switch<Forwarding::SingleChild, Forwarding::ProcessGroup>},
     {"PIDONE_REWRITE", false, apply_rewrites},
     {"PIDONE_GRACE", false, apply_grace},
     {"PIDONE_VERBOSE", false,
