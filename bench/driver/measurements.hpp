@@ -1,0 +1,28 @@
+#pragma once
+// One function per metric; each writes its figures for every init to `results`.
+// Where a metric runs the inits one after another, it interleaves them
+// (A B C A B C ...) so that the machine's drift hits all of them alike.
+#include "options.hpp"
+#include "results.hpp"
+
+namespace bench {
+
+// Stripped file size and how each init is linked.
+void measure_binaries(const Options& options, Results& results);
+
+// Peak resident memory (VmHWM), context switches per second, and the size of
+// the files it maps (executable and shared libraries) of each init while its
+// child sleeps.
+void measure_idle(const Options& options, Results& results);
+
+// Wall time of INIT -- true minus that of true alone, `runs` times.
+void measure_startup(const Options& options, int runs, Results& results);
+
+// SIGUSR1 to the init until the application acknowledges it, `rounds` times.
+void measure_signal_round_trip(const Options& options, int rounds, Results& results);
+
+// The init as PID 1 of a new PID namespace, its child making `orphans`
+// orphans: reaped per second, init CPU time per orphan, zombies left.
+void measure_reaping(const Options& options, int orphans, int repetitions, Results& results);
+
+}  // namespace bench

@@ -1,0 +1,109 @@
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "application.hpp"
+#include "measurements.hpp"
+#include "pid_namespace.hpp"
+#include "proc_reading.hpp"
+#include "process.hpp"
+#include "stats.hpp"
+
+namespace bench {
+namespace {
+
+constexpr int kStartTimeoutMs = 10'000;
+constexpr int kRunTimeoutMs = 300'000;
+constexpr int kExitTimeoutMs = 10'000;
+
+struct ReapingRun {
+  double elapsed_ns;
+  double init_cpu_ns;
+  long zombies;
+};
+
+// Reads up to a newline within `timeout_ms`; false on timeout or EOF.
+bool read_line(int fd, char* line, size_t size, int timeout_ms) {
+  int64_t deadline = now_ns() + timeout_ms * 1'000'000LL;
+  size_t length = 0;
+  while (length + 1 < size) {
+    int left_ms = static_cast<int>((deadline - now_ns()) / 1'000'000);
+    pollfd readable{fd, POLLIN, 0};
+    int ready = poll(&readable, 1, left_ms < 0 ? 0 : left_ms);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) return false;
+    ssize_t got = read(fd, line + length, 1);
+    if (got <= 0) return false;
+    if (line[length++] == '\n') break;
+  }
+  line[length] = '\0';
+  return true;
+}
+
+ReapingRun run_once(const Options& options, const Init& init, int orphans) {
+  Pipe result = make_pipe();
+  Pipe go = make_pipe();
+  NumberText count(orphans), result_fd(result.write_end), go_fd(go.read_end);
+  char* application[] = {const_cast<char*>(options.app_path),
+                         const_cast<char*>("orphans"),
+                         count.text,
+                         result_fd.text,
+                         go_fd.text,
+                         nullptr};
+  char* argv[kMaxInitWords + 6];
+  command_line(init, application, argv, kMaxInitWords + 6);
+  int kept[] = {result.write_end, go.read_end};
+  pid_t pid = spawn_as_pid1(argv, kept, 2);
+  close(result.write_end);
+  close(go.read_end);
+
+  if (!read_byte(result.read_end, kStartTimeoutMs)) fail("%s: bench-app orphans did not start", init.name);
+  int64_t cpu_before = cpu_time_ns(pid);
+  if (write(go.write_end, "x", 1) != 1) fail("%s: cannot start the orphans: %s", init.name, strerror(errno));
+  char line[128];
+  if (!read_line(result.read_end, line, sizeof line, kRunTimeoutMs)) fail("%s: no reaping result", init.name);
+  int64_t cpu_after = cpu_time_ns(pid);
+  close(go.write_end);  // end of file: the application exits, then the init
+  close(result.read_end);
+  int status;
+  if (!wait_for_exit(pid, kExitTimeoutMs, &status)) {
+    stop(pid);
+    fail("%s: did not exit after its child", init.name);
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) fail("%s: reaping run ended with status %d", init.name, status);
+
+  int made;
+  long long elapsed;
+  long zombies;
+  if (sscanf(line, "%d %lld %ld", &made, &elapsed, &zombies) != 3 || made != orphans) {
+    fail("%s: bad reaping result '%s'", init.name, line);
+  }
+  return ReapingRun{static_cast<double>(elapsed), static_cast<double>(cpu_after - cpu_before), zombies};
+}
+
+}  // namespace
+
+void measure_reaping(const Options& options, int orphans, int repetitions, Results& results) {
+  SampleTable rate(options.init_count, repetitions);
+  SampleTable cpu_per_orphan(options.init_count, repetitions);
+  long most_zombies[kMaxInits] = {};
+  for (int repetition = 0; repetition < repetitions; ++repetition) {
+    for (int i = 0; i < options.init_count; ++i) {
+      ReapingRun run = run_once(options, options.inits[i], orphans);
+      rate.row(i)[repetition] = orphans / (run.elapsed_ns / 1e9);
+      cpu_per_orphan.row(i)[repetition] = run.init_cpu_ns / 1e3 / orphans;
+      if (run.zombies > most_zombies[i]) most_zombies[i] = run.zombies;
+    }
+  }
+  for (int i = 0; i < options.init_count; ++i) {
+    const char* name = options.inits[i].name;
+    results.add("reap_per_s", name, orphans, median(rate.row(i), repetitions));
+    results.add("reap_cpu_us", name, orphans, median(cpu_per_orphan.row(i), repetitions));
+    results.add("zombies_left", name, orphans, static_cast<double>(most_zombies[i]));
+  }
+}
+
+}  // namespace bench
