@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Quick start, step 2 (Debian 12, as root or with sudo): installs what is
 # missing, builds, and runs every test: the unit tests, then the integration
-# suite for x86_64 and aarch64.
+# suite for x86_64 and aarch64, and the benchmark in its quick mode.
 # With CI=true or PIDONE_REQUIRE_ALL=1, a test that would be skipped for want
 # of something on the machine (aarch64 emulation, ...) fails instead.
 set -euo pipefail
@@ -10,3 +10,4 @@ scripts/build-all.sh
 ctest --preset host -j "$(nproc)"
 scripts/binfmt-aarch64.sh
 /usr/bin/python3 -m pytest integration
+bench/run.sh --quick
