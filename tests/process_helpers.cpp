@@ -76,6 +76,12 @@ bool LineReader::saw(const std::string& line) const {
 
 Supervised::~Supervised() {
   if (pid > 0 && waitpid(pid, nullptr, WNOHANG) == 0) {
+    // The application and its group outlive a SIGKILLed supervisor: end them
+    // first, so no test leaves processes behind.
+    for (const auto& [child, state] : children_of(pid)) {
+      kill(-child, SIGKILL);
+      kill(child, SIGKILL);
+    }
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
   }
