@@ -47,6 +47,7 @@ int signal_children_of(pid_t parent, int signal) {
     const long length = syscall(SYS_getdents64, proc.get(), entries, sizeof entries);
     if (length <= 0) return signalled;
     for (long offset = 0; offset < length;) {
+      // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): getdents64 fills bytes with dirents
       const dirent* entry = reinterpret_cast<const dirent*>(entries + offset);
       offset += entry->d_reclen;
       unsigned pid = 0;

@@ -9,7 +9,8 @@
 namespace pidone {
 namespace {
 
-int verbosity = log::kDefaultVerbosity;
+// Set once, by main(), from the options.
+int verbosity = log::kDefaultVerbosity;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 
 struct ErrorText {
   int number;
@@ -19,22 +20,14 @@ struct ErrorText {
 // The errors pidone can meet, described as the C library would; musl's full
 // strerror() table would be a tenth of the binary.
 constexpr ErrorText kErrorTexts[] = {
-    {EPERM, "Operation not permitted"},
-    {ENOENT, "No such file or directory"},
-    {ESRCH, "No such process"},
-    {E2BIG, "Argument list too long"},
-    {ENOEXEC, "Exec format error"},
-    {EAGAIN, "Resource temporarily unavailable"},
-    {ENOMEM, "Out of memory"},
-    {EACCES, "Permission denied"},
-    {ENOTDIR, "Not a directory"},
-    {EISDIR, "Is a directory"},
-    {EINVAL, "Invalid argument"},
-    {ENOTTY, "Not a tty"},
-    {ETXTBSY, "Text file busy"},
-    {ENAMETOOLONG, "Filename too long"},
-    {ELOOP, "Symbolic link loop"},
-    {EIO, "I/O error"},
+    {EPERM, "Operation not permitted"}, {ENOENT, "No such file or directory"},
+    {ESRCH, "No such process"},         {E2BIG, "Argument list too long"},
+    {ENOEXEC, "Exec format error"},     {EAGAIN, "Resource temporarily unavailable"},
+    {ENOMEM, "Out of memory"},          {EACCES, "Permission denied"},
+    {ENOTDIR, "Not a directory"},       {EISDIR, "Is a directory"},
+    {EINVAL, "Invalid argument"},       {ENOTTY, "Not a tty"},
+    {ETXTBSY, "Text file busy"},        {ENAMETOOLONG, "Filename too long"},
+    {ELOOP, "Symbolic link loop"},      {EIO, "I/O error"},
 };
 
 }  // namespace

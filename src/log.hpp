@@ -22,10 +22,12 @@ namespace log {
 enum class Level : unsigned char { Error = 0, Warning = 1, Info = 2, Debug = 3 };
 
 inline constexpr int kDefaultVerbosity = 1;  // errors and warnings
-void set_verbosity(int verbosity);
+void set_verbosity(int level);
 bool enabled(Level level);
 
-class Line {
+// Only the first length_ bytes of the buffer are ever read: clearing it would
+// cost a memset for every message.
+class Line {  // NOLINT(cppcoreguidelines-pro-type-member-init)
  public:
   void append(Text text);
   void append(const char* text) { append(Text(text)); }
@@ -39,7 +41,7 @@ class Line {
   void write_to(int fd);
 
  private:
-  char buffer_[256];
+  char buffer_[256];  // cppcheck-suppress uninitMemberVarPrivate
   size_t length_ = 0;
 };
 
@@ -55,13 +57,21 @@ template <typename... Parts>
 }
 
 template <typename... Parts>
-[[gnu::always_inline]] inline void error(const Parts&... parts) { emit(Level::Error, parts...); }
+[[gnu::always_inline]] inline void error(const Parts&... parts) {
+  emit(Level::Error, parts...);
+}
 template <typename... Parts>
-[[gnu::always_inline]] inline void warning(const Parts&... parts) { emit(Level::Warning, parts...); }
+[[gnu::always_inline]] inline void warning(const Parts&... parts) {
+  emit(Level::Warning, parts...);
+}
 template <typename... Parts>
-[[gnu::always_inline]] inline void info(const Parts&... parts) { emit(Level::Info, parts...); }
+[[gnu::always_inline]] inline void info(const Parts&... parts) {
+  emit(Level::Info, parts...);
+}
 template <typename... Parts>
-[[gnu::always_inline]] inline void debug(const Parts&... parts) { emit(Level::Debug, parts...); }
+[[gnu::always_inline]] inline void debug(const Parts&... parts) {
+  emit(Level::Debug, parts...);
+}
 
 }  // namespace log
 

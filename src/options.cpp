@@ -66,6 +66,7 @@ bool parse_switch(Text value, Text source, bool& on) {
 
 // A 0/1 variable that chooses between the two forwarding modes.
 template <Forwarding kWhenOne, Forwarding kWhenZero>
+// cppcheck-suppress unusedFunction ; used as a template argument, which cppcheck does not see
 bool apply_forwarding_switch(Text value, Text source, Options& options) {
   bool one = false;
   if (!parse_switch(value, source, one)) return false;
@@ -98,8 +99,7 @@ constexpr Variable kVariables[] = {
        if (debug) options.verbosity = kDebugVerbosity;
        return true;
      }},
-    {"TINI_SUBREAPER", true,
-     [](Text, Text, Options& options) { return options.subreaper_requested = true; }},
+    {"TINI_SUBREAPER", true, [](Text, Text, Options& options) { return options.subreaper_requested = true; }},
     {"TINI_VERBOSITY", false,
      [](Text value, Text source, Options& options) { return parse_level(value, source, options.verbosity); }},
     {"TINI_KILL_PROCESS_GROUP", true,
@@ -118,7 +118,9 @@ constexpr Variable kVariables[] = {
        return true;
      }},
     {"PIDONE_SUBREAPER", false,
-     [](Text value, Text source, Options& options) { return parse_switch(value, source, options.subreaper_requested); }},
+     [](Text value, Text source, Options& options) {
+       return parse_switch(value, source, options.subreaper_requested);
+     }},
     {"PIDONE_PDEATHSIG", false, apply_parent_death_signal},
     {"PIDONE_REMAP_EXIT", false, apply_exit_remaps},
 };
@@ -134,30 +136,40 @@ bool apply_environment(char** environment, Options& options) {
 }
 
 enum class Flag : unsigned char {
-  SingleChild, ProcessGroup, Rewrite, Subreaper, ParentDeathSignal, RemapExit,
-  WarnReap, Verbose, Grace, Version, Help, License,
+  SingleChild,
+  ProcessGroup,
+  Rewrite,
+  Subreaper,
+  ParentDeathSignal,
+  RemapExit,
+  WarnReap,
+  Verbose,
+  Grace,
+  Version,
+  Help,
+  License,
 };
 
 struct FlagSpec {
   char short_name;  // '\0': long form only
-  const char* long_name;  // nullptr: short form only
   Flag flag;
-  Apply apply_value;  // nullptr: the flag takes no value
+  const char* long_name;  // nullptr: short form only
+  Apply apply_value;      // nullptr: the flag takes no value
 };
 
 constexpr FlagSpec kFlags[] = {
-    {'c', "single-child", Flag::SingleChild, nullptr},
-    {'g', nullptr, Flag::ProcessGroup, nullptr},
-    {'r', "rewrite", Flag::Rewrite, apply_rewrites},
-    {'s', "subreaper", Flag::Subreaper, nullptr},
-    {'p', "pdeathsig", Flag::ParentDeathSignal, apply_parent_death_signal},
-    {'e', "remap-exit", Flag::RemapExit, apply_exit_remaps},
-    {'w', "warn-reap", Flag::WarnReap, nullptr},
-    {'v', "verbose", Flag::Verbose, nullptr},
-    {'\0', "grace", Flag::Grace, apply_grace},
-    {'V', "version", Flag::Version, nullptr},
-    {'h', "help", Flag::Help, nullptr},
-    {'l', "license", Flag::License, nullptr},
+    {'c', Flag::SingleChild, "single-child", nullptr},
+    {'g', Flag::ProcessGroup, nullptr, nullptr},
+    {'r', Flag::Rewrite, "rewrite", apply_rewrites},
+    {'s', Flag::Subreaper, "subreaper", nullptr},
+    {'p', Flag::ParentDeathSignal, "pdeathsig", apply_parent_death_signal},
+    {'e', Flag::RemapExit, "remap-exit", apply_exit_remaps},
+    {'w', Flag::WarnReap, "warn-reap", nullptr},
+    {'v', Flag::Verbose, "verbose", nullptr},
+    {'\0', Flag::Grace, "grace", apply_grace},
+    {'V', Flag::Version, "version", nullptr},
+    {'h', Flag::Help, "help", nullptr},
+    {'l', Flag::License, "license", nullptr},
 };
 
 const FlagSpec* find_short(char name) {

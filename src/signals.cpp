@@ -10,9 +10,9 @@ namespace {
 // The standard signals' names, in the order of their numbers (1..31), which
 // are the same on x86_64 and aarch64.
 constexpr char kNames[][7] = {
-    "HUP",  "INT",  "QUIT", "ILL",  "TRAP", "ABRT", "BUS",    "FPE",  "KILL", "USR1", "SEGV",
-    "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU",
-    "URG",  "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO",  "PWR",  "SYS",
+    "HUP",  "INT",  "QUIT", "ILL",    "TRAP",   "ABRT",  "BUS",  "FPE",  "KILL", "USR1", "SEGV",
+    "USR2", "PIPE", "ALRM", "TERM",   "STKFLT", "CHLD",  "CONT", "STOP", "TSTP", "TTIN", "TTOU",
+    "URG",  "XCPU", "XFSZ", "VTALRM", "PROF",   "WINCH", "IO",   "PWR",  "SYS",
 };
 static_assert(sizeof kNames / sizeof kNames[0] == 31, "one name for each standard signal");
 static_assert(SIGTERM == 15 && SIGSTKFLT == 16 && SIGSYS == 31, "the generic Linux numbering");
@@ -37,9 +37,7 @@ int parse_realtime(Text text) {
 
 }  // namespace
 
-const char* standard_signal_name(int signal) {
-  return signal >= 1 && signal <= 31 ? kNames[signal - 1] : nullptr;
-}
+const char* standard_signal_name(int signal) { return signal >= 1 && signal <= 31 ? kNames[signal - 1] : nullptr; }
 
 int parse_signal(Text text) {
   unsigned number = 0;
@@ -55,9 +53,7 @@ bool is_forwarded(int signal) {
   return (signal >= 1 && signal <= 31) || (signal >= kRealtimeMin && signal <= kRealtimeMax);
 }
 
-bool is_job_control_stop(int signal) {
-  return signal == SIGTSTP || signal == SIGTTIN || signal == SIGTTOU;
-}
+bool is_job_control_stop(int signal) { return signal == SIGTSTP || signal == SIGTTIN || signal == SIGTTOU; }
 
 sigset_t no_signals() {
   sigset_t set;

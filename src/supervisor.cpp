@@ -32,13 +32,14 @@ long long now_ms() {
 }
 
 void become_subreaper(bool requested) {
-  if (prctl(PR_SET_CHILD_SUBREAPER, 1) == 0) {
+  // prctl() is variadic and passes on four arguments: unused ones must be 0.
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0) {
     log::debug("registered as a child subreaper");
     return;
   }
   // qemu-user answers EINVAL; pidone still reaps its own children.
-  log::emit(requested ? log::Level::Warning : log::Level::Debug, "cannot become a child subreaper: ",
-            SystemError{errno}, "; orphans will not be re-parented to pidone");
+  log::emit(requested ? log::Level::Warning : log::Level::Debug,
+            "cannot become a child subreaper: ", SystemError{errno}, "; orphans will not be re-parented to pidone");
 }
 
 class Supervisor {
@@ -109,22 +110,23 @@ class Supervisor {
       log::debug("not forwarding ", SignalName{signal});
       return;
     }
-    const bool job_control = is_job_control_stop(signal) && !options_.rewrites.has_rule(signal);
+    const bool job_control = is_job_control_stop(signal);
     int outgoing = options_.rewrites.apply(signal);
     // The application's group is orphaned (its parent, pidone, is in another
     // session), and the kernel ignores the default stop action of TSTP, TTIN
-    // and TTOU in an orphaned group: stop it for sure with SIGSTOP.
-    if (job_control && whole_group_) outgoing = SIGSTOP;
+    // and TTOU in an orphaned group: unless told otherwise, stop it for sure
+    // with SIGSTOP.
+    if (job_control && whole_group_ && !options_.rewrites.has_rule(signal)) outgoing = SIGSTOP;
     if (outgoing == 0) {
       log::debug("dropping ", SignalName{signal});
     } else if (application_exited_) {
       signal_remaining(outgoing);
-    } else if (!whole_group_) {
+    } else if (!whole_group_) {  // NOLINT(bugprone-branch-clone): same call, different reasons
       send(child_, outgoing);
     } else if (send(-child_, outgoing) == ESRCH) {
       send(child_, outgoing);  // the child has not called setsid() yet
     }
-    if (job_control) {
+    if (job_control) {  // whatever was sent, as dumb-init does
       log::debug("stopping pidone as well");
       kill(getpid(), SIGSTOP);  // as PID 1 the kernel ignores this: fine
     }
@@ -132,7 +134,7 @@ class Supervisor {
 
   // Returns 0 or kill()'s errno. Failing to signal is never fatal: ESRCH only
   // means the target is gone.
-  int send(pid_t target, int signal) {
+  static int send(pid_t target, int signal) {
     if (kill(target, signal) == 0) {
       log::debug("sent ", SignalName{signal}, " to ", target);
       return 0;
@@ -145,7 +147,7 @@ class Supervisor {
   // As PID 1, everything else in the PID namespace, including processes that
   // left the group with setsid(). Otherwise the application's group and the
   // orphans re-parented to pidone.
-  void signal_remaining(int signal) {
+  void signal_remaining(int signal) const {
     if (is_init_) {
       send(-1, signal);
       return;
@@ -196,7 +198,7 @@ class Supervisor {
 int supervise(const Options& options) {
   const InheritedSignals inherited = take_over_signals();
   if (getpid() != 1) become_subreaper(options.subreaper_requested);
-  if (options.parent_death_signal != 0 && prctl(PR_SET_PDEATHSIG, options.parent_death_signal) == -1)
+  if (options.parent_death_signal != 0 && prctl(PR_SET_PDEATHSIG, options.parent_death_signal, 0, 0, 0) == -1)
     log::warning("cannot set the parent-death signal: ", SystemError{errno});
 
   SpawnMode mode = SpawnMode::SameSession;

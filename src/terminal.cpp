@@ -29,7 +29,7 @@ void discard_hangup_from_release() {
 }  // namespace
 
 bool release_terminal() {
-  if (!isatty(STDIN_FILENO)) return false;
+  if (isatty(STDIN_FILENO) == 0) return false;
   const bool session_leader = getsid(0) == getpid();
   if (ioctl(STDIN_FILENO, TIOCNOTTY) == -1) {
     log::debug("not detaching from the terminal: ", SystemError{errno});
@@ -41,8 +41,7 @@ bool release_terminal() {
 }
 
 void take_terminal() {
-  if (ioctl(STDIN_FILENO, TIOCSCTTY, 0) == -1)
-    log::debug("the child cannot take the terminal: ", SystemError{errno});
+  if (ioctl(STDIN_FILENO, TIOCSCTTY, 0) == -1) log::debug("the child cannot take the terminal: ", SystemError{errno});
 }
 
 }  // namespace pidone

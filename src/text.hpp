@@ -11,6 +11,7 @@ struct Text {
 
   constexpr Text() = default;
   constexpr Text(const char* begin, size_t length) : data(begin), size(length) {}
+  // cppcheck-suppress noExplicitConstructor
   Text(const char* c_string);  // NOLINT(google-explicit-constructor): views convert implicitly
   bool empty() const { return size == 0; }
   const char* end() const { return data + size; }

@@ -9,41 +9,33 @@ namespace pidone {
 void print_help() {
   write_all(STDOUT_FILENO,
             "Usage: pidone [OPTIONS] [--] COMMAND [ARG...]\n"
+            "Runs COMMAND as its child, forwards signals to it (to its process group by\n"
+            "default), reaps zombies, and exits with its status (128+N after signal N).\n"
+            "Options end at the first word that is not one.\n"
             "\n"
-            "A minimal init for containers: runs COMMAND as its child, forwards every\n"
-            "signal to it (to its whole process group by default), reaps zombies, and\n"
-            "exits with COMMAND's status (128+N if signal N killed it).\n"
+            "  -c, --single-child      signal the child only; no setsid\n"
+            "  -g                      signal the child's process group (default)\n"
+            "  -r, --rewrite S:R       send R when S arrives; R=0 drops S (repeatable)\n"
+            "                          (15, TERM, SIGUSR1, RTMIN+2, ...)\n"
+            "  -s, --subreaper         warn if pidone cannot become a subreaper\n"
+            "  -p, --pdeathsig SIG     get (and forward) SIG when pidone's parent dies\n"
+            "  -e, --remap-exit CODE   exit 0 when the status is CODE (repeatable)\n"
+            "  -w, --warn-reap         warn about each reaped orphan\n"
+            "      --grace SECONDS     after the child exits, SIGTERM what remains,\n"
+            "                          wait up to SECONDS, then SIGKILL\n"
+            "  -v, --verbose           more messages (repeatable)\n"
+            "  -V, --version           print the version\n"
+            "  -h, --help              print this help\n"
+            "  -l, --license           print the license\n"
             "\n"
-            "Options (the first word that is not an option starts COMMAND):\n"
-            "  -c, --single-child      forward signals to the child only; no setsid\n"
-            "  -g                      forward signals to the child's process group (default)\n"
-            "  -r, --rewrite S:R       send signal R when S arrives; R=0 drops S (repeatable;\n"
-            "                          numbers or names: TERM, SIGUSR1, RTMIN+2, 15)\n"
-            "  -s, --subreaper         warn if pidone cannot become a child subreaper\n"
-            "                          (it always tries when it is not PID 1)\n"
-            "  -p, --pdeathsig SIG     receive (and forward) SIG when pidone's parent dies\n"
-            "  -e, --remap-exit CODE   exit 0 when the child's status is CODE (repeatable)\n"
-            "  -w, --warn-reap         warn about every reaped process other than the child\n"
-            "      --grace SECONDS     when the child exits, SIGTERM what remains and wait up\n"
-            "                          to SECONDS (fractions allowed) before SIGKILL\n"
-            "  -v, --verbose           more messages on stderr (repeatable)\n"
-            "  -V, --version           print the version and exit\n"
-            "  -h, --help              print this help and exit\n"
-            "  -l, --license           print the license and exit\n"
-            "\n"
-            "Environment (options win): PIDONE_SINGLE_CHILD=0|1, PIDONE_REWRITE=S:R,...,\n"
-            "PIDONE_GRACE=SECONDS, PIDONE_VERBOSE=N, PIDONE_SUBREAPER=0|1,\n"
-            "PIDONE_PDEATHSIG=SIG, PIDONE_REMAP_EXIT=CODE,...; dumb-init's DUMB_INIT_SETSID,\n"
-            "DUMB_INIT_DEBUG; tini's TINI_SUBREAPER, TINI_VERBOSITY, TINI_KILL_PROCESS_GROUP.\n"
-            "\n"
-            "Exit status: COMMAND's; 128+N if signal N killed it; 0 for codes given to -e;\n"
-            "1 for a usage error or when COMMAND cannot be started; 126 when COMMAND\n"
-            "cannot be executed; 127 when it is not found.\n");
+            "Environment (options win): PIDONE_SINGLE_CHILD, PIDONE_REWRITE, PIDONE_GRACE,\n"
+            "PIDONE_VERBOSE, PIDONE_SUBREAPER, PIDONE_PDEATHSIG, PIDONE_REMAP_EXIT,\n"
+            "DUMB_INIT_SETSID, DUMB_INIT_DEBUG, TINI_SUBREAPER, TINI_VERBOSITY,\n"
+            "TINI_KILL_PROCESS_GROUP.\n"
+            "Exit status: COMMAND's; 127 if not found, 126 if it cannot run; 1 on errors.\n");
 }
 
-void print_version() {
-  write_all(STDOUT_FILENO, "pidone version " PIDONE_VERSION " - git." PIDONE_COMMIT "\n");
-}
+void print_version() { write_all(STDOUT_FILENO, "pidone version " PIDONE_VERSION " - git." PIDONE_COMMIT "\n"); }
 
 void print_license() {
   write_all(STDOUT_FILENO,

@@ -16,8 +16,9 @@
 //
 //   signals              Blocks every signal 1..64 (mask filled by hand:
 //                        musl's sigfillset leaves out 32..34), then prints
-//                        `ready ...` and, for every signal it receives,
-//                        `signal <N>`, forever. Reaps its own children on
+//                        `ready ...` and, for every signal it receives
+//                        (sigwaitinfo), `signal <N>`, forever, the lowest
+//                        pending number first. Reaps its own children on
 //                        SIGCHLD (after printing `signal 17`).
 //   slow-term SECONDS [CODE [MARKER_FILE]]
 //                        As `signals`, but on SIGTERM (after `signal 15`) it
@@ -32,13 +33,14 @@
 //                        SECONDS and exits 0, or forever without SECONDS.
 //                        For job control (^Z stops it) and default-SIGTERM
 //                        tests (it dies of SIGTERM: 143).
-//   orphans N            Blocks every signal; a middle process forks N
-//                        grandchildren that exit at once and then exits
-//                        itself, so all N become orphans (zombies handed to
-//                        the nearest subreaper or PID 1). Prints `orphans N`
-//                        after the middle process has been reaped, then
-//                        `ready ...`, then reports signals like `signals`.
-//   orphan               Blocks every signal; a middle process forks one
+//   orphans N            With signals blocked, middle processes fork N
+//                        grandchildren (100 each) that exit at once, and
+//                        exit themselves, so all N become orphans (zombies
+//                        handed to the nearest subreaper or PID 1). Prints
+//                        `orphans N` after the middle processes have been
+//                        reaped, then `ready ...`, then reports signals like
+//                        `signals`.
+//   orphan               With signals blocked, a middle process forks one
 //                        grandchild and exits. The grandchild waits until it
 //                        has been re-parented, prints `orphan <pid> <ppid>`
 //                        (<ppid> = its new parent) and exits 0 (or prints
@@ -56,6 +58,8 @@
 //                        the group then gives `signal N` and
 //                        `grandchild signal N`. `spawn ignore-term -- exit 3`
 //                        leaves a SIGTERM-ignoring process behind.
+//                        `then` may stand for `--`: a Linux kernel command
+//                        line cannot hand `--` to init (micro-VM tests).
 //   detach SUBCOMMAND [ARG...]
 //                        Calls setsid() (leaving its process group and
 //                        session), then runs SUBCOMMAND. With spawn:
@@ -77,9 +81,9 @@
 //   tty                  Prints `tty none` if stdin is not a terminal, else
 //                        `tty session=<yes|no> foreground=<yes|no>`:
 //                        session=yes if stdin is the controlling terminal of
-//                        its session (TIOCGSID = getsid), foreground=yes if
-//                        its process group is the terminal's foreground group
-//                        (tcgetpgrp(0) = getpgrp()).
+//                        its session (tcgetpgrp(0) succeeds), foreground=yes
+//                        if its process group is the terminal's foreground
+//                        group (tcgetpgrp(0) = getpgrp()).
 //   zombies [PPID]       Scans /proc and prints `zombies <count> <total>`:
 //                        the number of processes in state Z (only those whose
 //                        parent is PPID, if given) and of all processes seen.
@@ -90,6 +94,24 @@
 //                        For images without a kill binary, and for sending
 //                        from an emulated process to another one (qemu-user
 //                        renumbers real-time signals sent from the host).
+//   send-and-report PID SIGNALS
+//                        The second process of the micro-VM signal test:
+//                        blocks every signal like `signals`, prints
+//                        `ready ...`, sends each of SIGNALS to PID in
+//                        increasing order (printing `sent <SIGNAL> <PID>`),
+//                        then reports the signals it receives like
+//                        `signals`, forever. SIGNALS is one argument (the
+//                        kernel hands init at most 32 words): numbers and
+//                        ranges separated by commas, e.g. `1-8,10,34-64`.
+//   mount-proc SUBCOMMAND [ARG...]
+//                        Mounts proc on /proc (creating the directory), then
+//                        runs SUBCOMMAND. For a micro-VM, where the kernel
+//                        mounts nothing and pidone does not either.
+//   children PID COUNT SECONDS
+//                        Polls /proc/PID/task/PID/children every 10 ms until
+//                        PID has exactly COUNT children (a zombie is a child
+//                        until it is reaped) or SECONDS have passed, then
+//                        prints `children <n>` (the last count read).
 //
 // Exit status: as stated above; 0 after a one-shot subcommand; 2 on a usage
 // error and 1 on a failed system call, each with one line on stderr starting
@@ -102,7 +124,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -139,9 +162,12 @@ class Line {
   }
   Line& operator<<(int number) { return *this << static_cast<long long>(number); }
   void write_to(int fd) {
+    static bool reader_gone[3];
     buffer_[length_++] = '\n';
-    ssize_t ignored = write(fd, buffer_, length_);
-    (void)ignored;  // a closed reader must not change the behaviour under test
+    if (fd > 2 || reader_gone[fd]) return;
+    // Each write to a pipe without a reader raises SIGPIPE, which the report
+    // loop would then report with another write: stop writing instead.
+    if (write(fd, buffer_, length_) < 0 && errno == EPIPE) reader_gone[fd] = true;
   }
 
  private:
@@ -270,7 +296,8 @@ struct SlowTerm {
   _exit(slow.code);
 }
 
-// Waits for the signals in `waited` (already blocked) and reports each.
+// Waits for the signals in `waited` (already blocked) and reports each, the
+// lowest pending number first, as the kernel dequeues them.
 [[noreturn]] void report_signals(uint64_t waited, const SlowTerm& slow = {}) {
   for (;;) {
     siginfo_t info;
@@ -318,27 +345,36 @@ void report_when_reparented(pid_t old_parent) {
   _exit(1);
 }
 
-// A middle process forks the orphans and exits, which hands them (or their
-// zombies) to the nearest subreaper, or to PID 1.
+// Middle processes fork the orphans and exit, which hands them (or their
+// zombies) to the nearest subreaper, or to PID 1. At most kOrphansPerMiddle
+// each: under qemu-user, forking slows down as the zombies of one parent
+// pile up (10,000 from one parent took 30 to 60 s instead of a few).
+constexpr long long kOrphansPerMiddle = 100;
+
 void spawn_orphans(long long count, bool report) {
-  pid_t middle = fork();
-  if (middle < 0) fail("fork");
-  if (middle == 0) {
-    pid_t self = getpid();
-    for (long long i = 0; i < count; ++i) {
-      pid_t orphan = fork();
-      if (orphan < 0) fail("fork (orphan)");
-      if (orphan == 0) {
-        if (report) report_when_reparented(self);
-        _exit(0);
+  for (long long spawned = 0, batch = 0; spawned < count; spawned += batch) {
+    batch = count - spawned < kOrphansPerMiddle ? count - spawned : kOrphansPerMiddle;
+    pid_t middle = fork();
+    if (middle < 0) fail("fork");
+    if (middle == 0) {
+      pid_t self = getpid();
+      for (long long i = 0; i < batch; ++i) {
+        // vfork: an orphan that only exits needs no copy of the address
+        // space, which makes 10,000 of them affordable under qemu-system.
+        pid_t orphan = report ? fork() : vfork();
+        if (orphan < 0) fail("fork (orphan)");
+        if (orphan == 0) {
+          if (report) report_when_reparented(self);
+          _exit(0);
+        }
       }
+      _exit(0);
     }
-    _exit(0);
-  }
-  int status = wait_for(middle);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    errno = 0;
-    fail("the process that forks the orphans failed");
+    int status = wait_for(middle);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      errno = 0;
+      fail("a process that forks orphans failed");
+    }
   }
 }
 
@@ -426,21 +462,21 @@ int cmd_orphans(int argc, char** argv) {
   Line line = event();
   line << "orphans " << count;
   print(line);
-  announce_ready();
-  report_signals(kAllSignals);
+  block_all_and_report();
 }
 
 int cmd_orphan(int argc, char**) {
   if (argc != 1) usage("orphan takes no argument");
   change_mask(SIG_BLOCK, kAllSignals);
   spawn_orphans(1, true);
-  announce_ready();
-  report_signals(kAllSignals);
+  block_all_and_report();
 }
 
 int cmd_spawn(int argc, char** argv) {
   int separator = 1;
-  while (separator < argc && strcmp(argv[separator], "--") != 0) ++separator;
+  while (separator < argc && strcmp(argv[separator], "--") != 0 && strcmp(argv[separator], "then") != 0) {
+    ++separator;
+  }
   if (separator == 1 || separator >= argc - 1) usage("spawn GSUBCOMMAND [GARG...] -- SUBCOMMAND [ARG...]");
   int ready[2];
   if (pipe2(ready, O_CLOEXEC) != 0) fail("pipe2");
@@ -475,7 +511,7 @@ int cmd_exit(int argc, char** argv) {
 int cmd_kill(int argc, char** argv) {
   if (argc != 2) usage("kill SIGNAL");
   int signal = parse_signal(argv[1]);
-  set_disposition(signal, reinterpret_cast<uintptr_t>(SIG_DFL));
+  if (signal != SIGKILL && signal != SIGSTOP) set_disposition(signal, reinterpret_cast<uintptr_t>(SIG_DFL));
   change_mask(SIG_UNBLOCK, bit(signal));
   kill(getpid(), signal);
   Line line = event();
@@ -501,9 +537,12 @@ int cmd_tty(int argc, char**) {
   if (!isatty(STDIN_FILENO)) {
     line << "tty none";
   } else {
-    pid_t terminal_session = -1;
-    bool session = ioctl(STDIN_FILENO, TIOCGSID, &terminal_session) == 0 && terminal_session == getsid(0);
-    bool foreground = tcgetpgrp(STDIN_FILENO) == getpgrp();
+    // The kernel answers TIOCGPGRP only for the caller's own controlling
+    // terminal (ENOTTY otherwise); TIOCGSID would tell the same, but
+    // qemu-user does not implement it.
+    pid_t foreground_group = tcgetpgrp(STDIN_FILENO);
+    bool session = foreground_group >= 0;
+    bool foreground = foreground_group == getpgrp();
     line << "tty session=" << (session ? "yes" : "no") << " foreground=" << (foreground ? "yes" : "no");
   }
   print(line);
@@ -567,13 +606,101 @@ int cmd_env(int argc, char** argv) {
   return 0;
 }
 
-int cmd_send(int argc, char** argv) {
-  if (argc != 3) usage("send SIGNAL PID");
-  int signal = parse_signal(argv[1]);
-  auto pid = static_cast<pid_t>(parse_integer(argv[2], -(1LL << 31), 1LL << 31, "PID must be a number"));
+pid_t parse_pid(const char* text) {
+  return static_cast<pid_t>(parse_integer(text, -(1LL << 31), 1LL << 31, "PID must be a number"));
+}
+
+void send_signal(int signal, pid_t pid) {
   if (kill(pid, signal) != 0) fail("kill");
   Line line = event();
   line << "sent " << signal << " " << static_cast<long long>(pid);
+  print(line);
+}
+
+int cmd_send(int argc, char** argv) {
+  if (argc != 3) usage("send SIGNAL PID");
+  send_signal(parse_signal(argv[1]), parse_pid(argv[2]));
+  return 0;
+}
+
+// "1-8,10,34-64" as a set of signals.
+uint64_t parse_signal_list(const char* text) {
+  constexpr const char* kWhat = "SIGNALS must be numbers 1..64 and ranges (1-8,10,34-64)";
+  uint64_t set = 0;
+  for (const char* item = text; *item != '\0';) {
+    char* end = nullptr;
+    long first = strtol(item, &end, 10);
+    long last = first;
+    if (*end == '-') last = strtol(end + 1, &end, 10);
+    if (end == item || (*end != ',' && *end != '\0') || first < 1 || last > kMaxSignal || first > last) usage(kWhat);
+    for (long signal = first; signal <= last; ++signal) set |= bit(static_cast<int>(signal));
+    item = *end == ',' ? end + 1 : end;
+  }
+  if (set == 0) usage(kWhat);
+  return set;
+}
+
+int cmd_send_and_report(int argc, char** argv) {
+  if (argc != 3) usage("send-and-report PID SIGNALS");
+  pid_t pid = parse_pid(argv[1]);
+  uint64_t signals = parse_signal_list(argv[2]);
+  change_mask(SIG_BLOCK, kAllSignals);
+  announce_ready();
+  for (int signal = 1; signal <= kMaxSignal; ++signal) {
+    if ((signals & bit(signal)) != 0) send_signal(signal, pid);
+  }
+  report_signals(kAllSignals);
+}
+
+int cmd_mount_proc(int argc, char** argv) {
+  if (argc < 2) usage("mount-proc SUBCOMMAND [ARG...]");
+  if (mkdir("/proc", 0555) != 0 && errno != EEXIST) fail("mkdir /proc");
+  if (mount("proc", "/proc", "proc", 0, nullptr) != 0) fail("mount proc on /proc");
+  return run(argc - 1, argv + 1);
+}
+
+// Children of `pid` (a validated number) as the kernel lists them, or -1.
+int count_children(const char* pid) {
+  char path[96] = "/proc/";
+  strcat(strcat(strcat(strcat(path, pid), "/task/"), pid), "/children");
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  int count = 0;
+  bool in_number = false;
+  char buffer[16384];
+  for (;;) {
+    ssize_t length = read(fd, buffer, sizeof buffer);
+    if (length < 0 && errno == EINTR) continue;
+    if (length <= 0) break;
+    for (ssize_t i = 0; i < length; ++i) {
+      bool digit = buffer[i] >= '0' && buffer[i] <= '9';
+      if (digit && !in_number) ++count;
+      in_number = digit;
+    }
+  }
+  close(fd);
+  return count;
+}
+
+double monotonic_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+}
+
+int cmd_children(int argc, char** argv) {
+  if (argc != 4) usage("children PID COUNT SECONDS");
+  parse_integer(argv[1], 1, 1LL << 31, "PID must be a pid");
+  long long wanted = parse_integer(argv[2], 0, 1LL << 31, "COUNT must be a number");
+  double deadline = monotonic_seconds() + parse_seconds(argv[3]);
+  int count = count_children(argv[1]);
+  while (count != wanted && monotonic_seconds() < deadline) {
+    sleep_seconds(0.01);
+    count = count_children(argv[1]);
+  }
+  if (count < 0) fail("cannot read /proc/PID/task/PID/children");
+  Line line = event();
+  line << "children " << count;
   print(line);
   return 0;
 }
@@ -590,6 +717,8 @@ constexpr Subcommand kSubcommands[] = {
     {"mask", cmd_mask},       {"tty", cmd_tty},             {"zombies", cmd_zombies},
     {"read-file", cmd_read_file}, {"cwd", cmd_cwd},         {"env", cmd_env},
     {"detach", cmd_detach},   {"send", cmd_send},
+    {"send-and-report", cmd_send_and_report}, {"mount-proc", cmd_mount_proc},
+    {"children", cmd_children},
 };
 
 int run(int argc, char** argv) {
