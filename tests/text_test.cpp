@@ -65,6 +65,9 @@ TEST(Text, FindsEnvironmentVariablesByExactName) {
   EXPECT_TRUE(value.empty());
   EXPECT_FALSE(find_variable(environment, "PIDONE", value));
   EXPECT_FALSE(find_variable(nullptr, "PIDONE_GRACE", value));
+  Text fallback("/usr/local/bin:/bin:/usr/bin");
+  EXPECT_FALSE(find_variable(environment, "PATH", fallback));
+  EXPECT_TRUE(equal(fallback, "/usr/local/bin:/bin:/usr/bin")) << "a miss must leave the caller's default";
 }
 
 }  // namespace
