@@ -265,6 +265,33 @@ def test_orphans_leave_no_zombie(docker, images):
         assert re.fullmatch(r"zombies 0 \d+", app.exec("/app/testapp", "zombies").stdout.strip())
 
 
+HARDENED = ("--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--user", str(NONROOT))
+
+
+def test_hardened_container_forwards_signals_reaps_and_stops(docker, images, binaries):
+    """docker run --read-only --cap-drop ALL --security-opt no-new-privileges
+    --user 65532: pidone needs no write, no capability and no privilege."""
+    realtime = SIGRTMIN + 6
+    # qemu-user hands a real-time signal n from the host to the guest as n-2.
+    realtime_seen = realtime - 2 if binaries.emulated else realtime
+    command = ("/app/testapp", "spawn", "orphans", ORPHANS, "--", "slow-term", "0", "7")
+    with container(docker, images, *command, options=HARDENED) as app:
+        app.client.ready("grandchild", timeout=120)
+        app.client.ready()
+        pidone = app.host_pid()
+        assert host_uid(pidone) == NONROOT
+        assert status_field(pidone, "CapEff") == "0000000000000000"
+        assert status_field(pidone, "NoNewPrivs") == "1"
+        wait_until(lambda: not zombie_children(pidone), message="pidone to reap every orphan")
+        for name, number in (("USR1", 10), ("HUP", 1), ("INT", 2), (str(realtime), realtime_seen)):
+            app.kill(name)
+            app.client.wait_line(f"signal {number}")
+            app.client.wait_line(f"grandchild signal {number}")
+        elapsed = app.stop(10)
+        assert app.client.wait() == 7
+    assert elapsed < QUICK_STOP
+
+
 def test_exit_codes_and_signal_deaths_are_docker_runs_status(docker, images):
     cases = [(("exit", code), code) for code in (0, 1, 3, 42, 255)]
     cases += [(("kill", signo), 128 + signo) for signo in (15, 11, 6)]
