@@ -138,7 +138,11 @@ def test_signal_storm_while_the_application_forks(binaries, as_pid1, capsys):
         # real-time one. Its grandchild was forked during the storm.
         for signo in STORM_REALTIME:
             assert application[signo] == sent[signo], (signo, application[signo], sent[signo])
-            assert grandchild[signo] <= sent[signo]
+            # The kernel gives a forked child none of its parent's pending
+            # signals; qemu-user keeps guest signals pending in its own memory,
+            # which fork() copies, so under it the grandchild may see more.
+            if not binaries.emulated:
+                assert grandchild[signo] <= sent[signo], (signo, grandchild[signo], sent[signo])
         # Every orphan reaped: the application is pidone's only child.
         only_child = wait_until(lambda: len(children_of(pidone)) == 1 and children_of(pidone)[0], timeout=60,
                                 message="every orphan reaped")
