@@ -6,6 +6,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 show() { printf '\n$ %s\n' "$*"; "$@"; echo "(exit status $?)"; }
+# Waits up to 10 s for a line starting with $2 in file $1.
+wait_line() { timeout 10 bash -c 'until grep -q "^$2" "$1"; do sleep 0.05; done' _ "$1" "$2"; }
 
 for arch in x86_64 aarch64; do
   bin=build/$arch/bin
@@ -23,9 +25,9 @@ printf '\n$ pidone -v -- testapp slow-term 0.2   # then: kill -USR1, kill -TERM\
 out=$(mktemp)
 $bin/pidone -v -- $bin/testapp slow-term 0.2 >"$out" &
 pid=$!
-until grep -q '^ready' "$out"; do sleep 0.05; done
+wait_line "$out" ready
 kill -USR1 $pid
-until grep -q '^signal 10' "$out"; do sleep 0.05; done
+wait_line "$out" "signal 10"
 kill -TERM $pid
 wait $pid
 status=$?
