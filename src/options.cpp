@@ -10,20 +10,8 @@ bool reject(Text source, Text value, const char* problem) {
   return false;
 }
 
-// Applies `apply_one` to each item of a comma-separated list.
-template <typename ApplyOne>
-bool for_each_item(Text list, ApplyOne apply_one) {
-  Text item;
-  Text rest;
-  while (split_once(list, ',', item, rest)) {
-    if (!apply_one(item)) return false;
-    list = rest;
-  }
-  return apply_one(list);
-}
-
 bool apply_rewrites(Text rules, Text source, Options& options) {
-  return for_each_item(rules, [&](Text rule) {
+  return for_each_field(rules, ',', [&](Text rule) {
     Text from_text;
     Text to_text;
     if (!split_once(rule, ':', from_text, to_text)) return reject(source, rule, "is not SIGNAL:SIGNAL");
@@ -41,7 +29,7 @@ bool apply_rewrites(Text rules, Text source, Options& options) {
 }
 
 bool apply_exit_remaps(Text codes, Text source, Options& options) {
-  return for_each_item(codes, [&](Text code_text) {
+  return for_each_field(codes, ',', [&](Text code_text) {
     unsigned code = 0;
     if (!parse_unsigned(code_text, 255, code)) return reject(source, code_text, "is not an exit code (0-255)");
     options.exits_as_success.add(code);

@@ -52,22 +52,17 @@ int exec_from_path(char** command) {
   find_variable(environ, "PATH", path);
   int error = ENOENT;
   bool found_unrunnable = false;
-  for (bool more = true; more;) {
-    Text directory;
-    Text rest;
-    more = split_once(path, ':', directory, rest);
-    if (!more) directory = path;
-    path = rest;
+  for_each_field(path, ':', [&](Text directory) {
     char file[4096];
-    if (directory.size + 1 + name.size >= sizeof file) continue;
+    if (directory.size + 1 + name.size >= sizeof file) return true;
     memcpy(file, directory.data, directory.size);
     file[directory.size] = '/';
     memcpy(file + directory.size + 1, name.data, name.size + 1);
     execve(directory.empty() ? command[0] : file, command, environ);  // an empty entry is the current directory
     error = errno;
     found_unrunnable = found_unrunnable || error == EACCES;
-    if (error != ENOENT && error != ENOTDIR && error != EACCES) break;
-  }
+    return error == ENOENT || error == ENOTDIR || error == EACCES;  // else stop: found, but it failed
+  });
   return found_unrunnable ? EACCES : error;
 }
 

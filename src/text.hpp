@@ -25,6 +25,19 @@ bool starts_with_ignoring_case(Text text, Text prefix);
 // Returns false (and leaves both untouched) when there is no separator.
 bool split_once(Text text, char separator, Text& head, Text& tail);
 
+// Calls visit(field) for each `separator`-separated field of `list`, in
+// order, while it returns true; returns whether every call did.
+template <typename Visit>
+bool for_each_field(Text list, char separator, Visit visit) {
+  Text field;
+  Text rest;
+  while (split_once(list, separator, field, rest)) {
+    if (!visit(field)) return false;
+    list = rest;
+  }
+  return visit(list);
+}
+
 // Decimal digits only, no sign, at most `max`.
 bool parse_unsigned(Text text, unsigned max, unsigned& value);
 

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace pidone {
 namespace {
 
@@ -21,6 +24,19 @@ TEST(Text, SplitsAtTheFirstSeparator) {
   EXPECT_TRUE(equal(head, "TERM"));
   EXPECT_TRUE(equal(tail, "QUIT:X"));
   EXPECT_FALSE(split_once("TERM", ':', head, tail));
+}
+
+TEST(Text, VisitsEveryFieldUntilTheVisitorStops) {
+  std::vector<std::string> fields;
+  auto collect = [&](Text field) {
+    fields.emplace_back(field.data, field.size);
+    return field.size != 4;
+  };
+  EXPECT_TRUE(for_each_field("a::bc", ':', collect));
+  EXPECT_EQ(fields, (std::vector<std::string>{"a", "", "bc"}));
+  fields.clear();
+  EXPECT_FALSE(for_each_field("x,stop,never", ',', collect));
+  EXPECT_EQ(fields, (std::vector<std::string>{"x", "stop"}));
 }
 
 TEST(Text, ParsesUnsignedNumbersWithinALimit) {
