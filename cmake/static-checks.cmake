@@ -3,7 +3,9 @@
 find_program(READELF NAMES readelf REQUIRED)
 find_program(FILE_COMMAND NAMES file REQUIRED)
 
-set(size_limit_pidone_x86_64 20480)
+# x86_64: a third of catatonit 0.1.7 built static with musl (59,064 bytes), the
+# benchmark's goal for the smallest static peer.
+set(size_limit_pidone_x86_64 19688)
 set(size_limit_pidone_aarch64 24576)
 set(size_limit_nologin_x86_64 8192)
 set(size_limit_nologin_aarch64 8192)

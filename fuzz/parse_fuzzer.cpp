@@ -65,7 +65,7 @@ void check_options(const pidone::Options& options) {
   check(options.forwarding == pidone::Forwarding::ProcessGroup ||
         options.forwarding == pidone::Forwarding::SingleChild);
   check(options.parent_death_signal >= 0 && options.parent_death_signal <= pidone::kMaxSignal);
-  check(options.grace_ms <= pidone::kMaxGraceSeconds * 1000);
+  check(options.grace_ms == pidone::kGraceByDefault || options.grace_ms <= pidone::kMaxGraceSeconds * 1000);
   check(options.verbosity >= 0);
   for (int signal = 1; signal <= pidone::kMaxSignal; ++signal) {
     const int target = options.rewrites.apply(signal);
@@ -100,7 +100,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   check(arguments.unchanged() && environment.unchanged());
   if (action == pidone::Action::Run) {
-    check(options.command > arguments.items && options.command < arguments.items + argc);
+    check(options.pause ? options.command == nullptr
+                        : options.command > arguments.items && options.command < arguments.items + argc);
     check_options(options);
   } else {
     check(action == pidone::Action::ShowHelp || action == pidone::Action::ShowVersion ||

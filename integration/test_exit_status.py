@@ -106,10 +106,8 @@ def test_bad_command_line_exits_1_with_one_clear_line(binaries, case):
 
 
 BAD_ENVIRONMENT = {
-    "DUMB_INIT_SETSID": "2",
-    "DUMB_INIT_DEBUG": "yes",
-    "TINI_VERBOSITY": "loud",
     "PIDONE_SINGLE_CHILD": "maybe",
+    "PIDONE_PAUSE": "on",
     "PIDONE_REWRITE": "15",
     "PIDONE_GRACE": "-2",
     "PIDONE_VERBOSE": "x",
@@ -125,7 +123,24 @@ def test_bad_environment_value_exits_1_naming_the_variable(binaries, variable):
     assert_usage_error(run_pidone(binaries, *binaries.app("exit", 0), env=env), variable)
 
 
-@pytest.mark.parametrize("variable", BAD_ENVIRONMENT)
+# Values the peers accept (they read them their own way): pidone warns and
+# carries on, so a container that ran under dumb-init or tini still starts.
+PEER_TYPOS = {
+    "DUMB_INIT_SETSID": "2",
+    "DUMB_INIT_DEBUG": "yes",
+    "TINI_VERBOSITY": "loud",
+}
+
+
+@pytest.mark.parametrize("variable", PEER_TYPOS)
+def test_peer_variable_typo_warns_once_and_runs_the_command(binaries, variable):
+    env = dict(os.environ, **{variable: PEER_TYPOS[variable]})
+    result = run_pidone(binaries, *binaries.app("exit", 5), env=env)
+    assert result.code == 5, result
+    assert len(result.stderr_lines) == 1 and result.stderr.startswith(f"[pidone] {variable}: "), result
+
+
+@pytest.mark.parametrize("variable", {**BAD_ENVIRONMENT, **PEER_TYPOS})
 def test_empty_environment_value_counts_as_unset(binaries, variable):
     env = dict(os.environ, **{variable: ""})
     result = run_pidone(binaries, *binaries.app("exit", 5), env=env)

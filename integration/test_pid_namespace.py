@@ -103,3 +103,34 @@ def test_grace_as_pid1_reaches_processes_that_left_the_group(binaries, as_pid1, 
         assert app.wait(DEADLINE) == 3
         assert marker.exists()
         assert app.elapsed < 10
+
+
+def test_default_grace_as_pid1_lets_a_worker_left_behind_finish(binaries, as_pid1, tmp_path):
+    """No --grace: as PID 1, pidone still SIGTERMs what the application left
+    behind and waits for it, so the kernel does not SIGKILL it halfway."""
+    marker = tmp_path / "handled"
+    argv = binaries.app("spawn", "slow-term", 0.5, 0, marker, "--", "exit", 3)
+    with NamespaceApp(as_pid1(binaries.pidone, *argv)) as app:
+        app.ready("grandchild")
+        assert app.wait(DEADLINE) == 3
+        assert app.has_line("grandchild signal 15") and marker.exists()
+
+
+@pytest.mark.parametrize("option, env", [(["--grace", "0"], None), ([], {"PIDONE_GRACE": "0"})],
+                         ids=["--grace 0", "PIDONE_GRACE=0"])
+def test_grace_0_as_pid1_exits_at_once_and_the_kernel_kills_the_worker(binaries, as_pid1, tmp_path,
+                                                                          option, env):
+    marker = tmp_path / "handled"
+    argv = binaries.app("spawn", "slow-term", 0.5, 0, marker, "--", "exit", 3)
+    with App(as_pid1(binaries.pidone, *option, *argv), extra_env=env, kill_reported=False) as app:
+        app.ready("grandchild")
+        assert app.wait(DEADLINE) == 3
+        assert not marker.exists(), "the worker finished: pidone waited"
+
+
+def test_default_grace_as_pid1_ends_with_sigkill_after_three_seconds(binaries, as_pid1):
+    argv = binaries.app("spawn", "ignore-term", "--", "exit", 5)
+    with NamespaceApp(as_pid1(binaries.pidone, *argv)) as app:
+        app.ready("grandchild")
+        assert app.wait(DEADLINE) == 5
+        assert 3.0 <= app.elapsed < DEADLINE, app.elapsed

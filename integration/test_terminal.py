@@ -1,14 +1,24 @@
 """pidone on a real pseudo-terminal. As the session leader on it, pidone
-gives the terminal to the application's new session, so ^C reaches the
-application directly, and the SIGHUP/SIGCONT that giving it up causes are
-not forwarded. As the foreground job of a shell, ^C reaches pidone, which
-forwards it, and ^Z stops the application and pidone until SIGCONT."""
+keeps the terminal and makes the application's process group its
+foreground group, so ^C reaches the application directly, and the
+application's exit hangs up nothing it left behind. As the foreground job of
+a shell, ^C reaches pidone, which forwards it, and ^Z stops the application
+and pidone until SIGCONT."""
 
 import os
 import signal
 
-from harness import is_running_or_sleeping, is_stopped, wait_until
+import pytest
+
+from harness import is_running_or_sleeping, is_stopped, process_gone, wait_until
 from terminal import Terminal
+
+# A worker as the issue found them: a shell that needs WORK seconds to clean
+# up on SIGTERM and has no handler for SIGHUP. It reports its pid when set up.
+WORKER = ('trap "sleep {work}; echo worker-cleanup; exit 0" TERM; echo "worker-ready $$"; '
+          'while :; do sleep 0.1; done')
+# The application: starts the worker, exits 3 once a line is typed.
+APPLICATION = "sh -c '{worker}' & read line; exit 3"
 
 
 def test_application_owns_the_controlling_terminal(binaries):
@@ -25,7 +35,13 @@ def test_interrupt_character_reaches_the_application(binaries):
         app.wait_line("signal 2")
 
 
-def test_sighup_and_sigcont_from_giving_up_the_terminal_are_not_forwarded(binaries):
+def test_application_leads_the_foreground_group_in_pidones_session(binaries):
+    with Terminal().start([binaries.pidone, *binaries.app("signals")]) as app:
+        child = app.ready()
+        assert child.pgid == child.pid and child.sid == child.ppid  # pidone leads the session
+
+
+def test_no_sighup_or_sigcont_reaches_the_application_at_start(binaries):
     with Terminal().start([binaries.pidone, *binaries.app("signals")]) as app:
         app.ready()
         # Both were queued for pidone before the application started; the
@@ -62,3 +78,34 @@ def test_suspend_character_stops_application_and_pidone_and_sigcont_resumes_both
         wait_until(lambda: is_running_or_sleeping(child.pid) and is_running_or_sleeping(pidone),
                    message="both resumed")
         app.wait_line("job continued")
+
+
+def start_application_with_worker(terminal, binaries, grace, work=0.3, worker=WORKER):
+    script = APPLICATION.format(worker=worker.format(work=work).replace("'", "'\\''"))
+    return terminal.start([binaries.pidone, "--grace", str(grace), "sh", "-c", script])
+
+
+@pytest.mark.parametrize("grace", [5, 0])
+def test_worker_left_behind_gets_sigterm_and_no_hangup(binaries, grace):
+    """The application leads a process group, not a session: its exit sends
+    no SIGHUP to the worker, which gets SIGTERM and cleans up, within the
+    grace period, or after pidone exited with --grace 0."""
+    terminal = Terminal()
+    with start_application_with_worker(terminal, binaries, grace) as app:
+        app.wait_line(lambda line: line.startswith("worker-ready "))
+        os.write(terminal.master, b"\n")
+        assert app.wait() == 3
+        app.wait_line("worker-cleanup")
+        if grace:
+            assert app.elapsed >= 0.3, "pidone exited before the worker's cleanup"
+
+
+def test_worker_ignoring_sigterm_is_killed_at_the_deadline(binaries):
+    terminal = Terminal()
+    stubborn = 'trap "" TERM; echo "worker-ready $$"; while :; do sleep 0.1; done'
+    with start_application_with_worker(terminal, binaries, 1, worker=stubborn) as app:
+        worker = int(app.wait_line(lambda line: line.startswith("worker-ready ")).split()[1])
+        os.write(terminal.master, b"\n")
+        assert app.wait() == 3
+        assert 1.0 <= app.elapsed, app.elapsed
+        wait_until(lambda: process_gone(worker), message="the worker was SIGKILLed")

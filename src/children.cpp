@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -13,6 +14,12 @@
 namespace pidone {
 namespace {
 
+// open() as the bare system call: musl's handles O_CREAT's variadic mode
+// and kernels older than O_CLOEXEC, at twice the size.
+int open_to_read(const char* path, int flags) {
+  return static_cast<int>(syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC | flags));
+}
+
 // The parent pid from /proc/PID/stat: "PID (COMM) STATE PPID ...". COMM may
 // hold ')' and spaces, so look for the last ')' in the first bytes, which
 // hold at least the 16-byte command name and what follows it.
@@ -21,7 +28,7 @@ pid_t parent_of(Text pid) {
   if (pid.size > sizeof path - sizeof "/proc//stat") return -1;
   memcpy(path + 6, pid.data, pid.size);
   memcpy(path + 6 + pid.size, "/stat", sizeof "/stat");
-  UniqueFd stat(open(path, O_RDONLY | O_CLOEXEC));
+  UniqueFd stat(open_to_read(path, 0));
   if (!stat.valid()) return -1;
   char line[128];
   const ssize_t length = read(stat.get(), line, sizeof line);
@@ -36,11 +43,15 @@ pid_t parent_of(Text pid) {
   return field < end && parse_unsigned(ppid, 0x3fffffff, parent) ? static_cast<pid_t>(parent) : -1;
 }
 
+// getdents64() fills the buffer with the kernel's struct linux_dirent64,
+// which the C library's dirent matches on x86_64 and aarch64.
+static_assert(offsetof(dirent, d_reclen) == 16 && offsetof(dirent, d_name) == 19, "linux_dirent64's layout");
+
 }  // namespace
 
 int signal_children_of(pid_t parent, int signal) {
   int signalled = 0;
-  UniqueFd proc(open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd proc(open_to_read("/proc", O_DIRECTORY));
   if (!proc.valid()) return 0;
   alignas(dirent) char entries[4096];
   for (;;) {

@@ -12,23 +12,26 @@ namespace {
 // Set once, by main(), from the options.
 int verbosity = log::kDefaultVerbosity;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 
-struct ErrorText {
-  int number;
-  const char* text;
+// The errors pidone can meet, described as the C library would: musl's
+// whole strerror() table would be a tenth of the binary. The texts are one
+// string, in the order of the numbers: a table of pointers would double it.
+constexpr unsigned char kErrorNumbers[] = {
+    EPERM,  ENOENT, ESRCH,  EIO,    E2BIG,  ENOEXEC, EAGAIN, ENOMEM,       EACCES, EFAULT, ENOTDIR,
+    EISDIR, EINVAL, ENFILE, EMFILE, ENOTTY, ETXTBSY, ENOSPC, ENAMETOOLONG, ENOSYS, ELOOP,
 };
+constexpr char kErrorTexts[] =
+    "Operation not permitted\0No such file or directory\0No such process\0I/O error\0"
+    "Argument list too long\0Exec format error\0Resource temporarily unavailable\0Out of memory\0"
+    "Permission denied\0Bad address\0Not a directory\0Is a directory\0Invalid argument\0"
+    "Too many open files in system\0Too many open files\0Not a tty\0Text file busy\0"
+    "No space left on device\0Filename too long\0Function not implemented\0Symbolic link loop";
 
-// The errors pidone can meet, described as the C library would; musl's full
-// strerror() table would be a tenth of the binary.
-constexpr ErrorText kErrorTexts[] = {
-    {EPERM, "Operation not permitted"}, {ENOENT, "No such file or directory"},
-    {ESRCH, "No such process"},         {E2BIG, "Argument list too long"},
-    {ENOEXEC, "Exec format error"},     {EAGAIN, "Resource temporarily unavailable"},
-    {ENOMEM, "Out of memory"},          {EACCES, "Permission denied"},
-    {ENOTDIR, "Not a directory"},       {EISDIR, "Is a directory"},
-    {EINVAL, "Invalid argument"},       {ENOTTY, "Not a tty"},
-    {ETXTBSY, "Text file busy"},        {ENAMETOOLONG, "Filename too long"},
-    {ELOOP, "Symbolic link loop"},      {EIO, "I/O error"},
-};
+constexpr size_t count_texts() {
+  size_t texts = 1;
+  for (char c : kErrorTexts) texts += c == '\0' ? 1 : 0;
+  return texts - 1;  // the terminating NUL ends the last text
+}
+static_assert(count_texts() == sizeof kErrorNumbers, "one text for each error number");
 
 }  // namespace
 
@@ -47,6 +50,21 @@ namespace log {
 void set_verbosity(int level) { verbosity = level; }
 
 bool enabled(Level level) { return level == Level::Error || static_cast<int>(level) <= verbosity; }
+
+void emit_parts(Level level, const Part* parts, size_t count) {
+  if (!enabled(level)) return;
+  Line line;
+  line.append("[pidone] ");
+  for (const Part* part = parts; part != parts + count; ++part) {
+    switch (part->kind) {
+      case Part::Kind::Text: line.append(part->text); break;
+      case Part::Kind::Number: line.append(part->number); break;
+      case Part::Kind::Signal: line.append(SignalName{static_cast<int>(part->number)}); break;
+      case Part::Kind::Error: line.append(SystemError{static_cast<int>(part->number)}); break;
+    }
+  }
+  line.write_to(STDERR_FILENO);
+}
 
 void Line::append(Text text) {
   size_t room = sizeof buffer_ - 1 - length_;  // keep one byte for the newline
@@ -88,14 +106,21 @@ void Line::append(SignalName signal) {
 }
 
 void Line::append(SystemError error) {
-  for (const ErrorText& entry : kErrorTexts) {
-    if (entry.number == error.number) {
-      append(entry.text);
+  const char* text = kErrorTexts;
+  for (const unsigned char number : kErrorNumbers) {
+    if (number == error.number) {
+      append(text);
       return;
     }
+    text += strlen(text) + 1;
   }
   append("error ");
   append(error.number);
+}
+
+void Line::pad_to(size_t column) {
+  do append(" ");
+  while (length_ < column && length_ < sizeof buffer_ - 1);
 }
 
 void Line::write_to(int fd) {

@@ -37,6 +37,9 @@ class Line {  // NOLINT(cppcoreguidelines-pro-type-member-init)
   void append(long number) { append(static_cast<long long>(number)); }
   void append(SignalName signal);
   void append(SystemError error);
+  // Appends spaces up to `column` (at least one).
+  void pad_to(size_t column);
+  size_t length() const { return length_; }
   // Writes the line, newline-terminated, to `fd`; nothing if it fails.
   void write_to(int fd);
 
@@ -45,15 +48,43 @@ class Line {  // NOLINT(cppcoreguidelines-pro-type-member-init)
   size_t length_ = 0;
 };
 
-// Inlined: one instance per distinct argument list would cost more than the
-// calls it wraps.
+// One piece of a message, so that every message is written by one function:
+// a template instance per argument list, or inlined lines, would cost more
+// than the calls they wrap.
+struct Part {
+  enum class Kind : unsigned char { Text, Number, Signal, Error };
+  // It initializes the union's `text`; the check wants `number` too.
+  // NOLINTNEXTLINE(google-explicit-constructor,cppcoreguidelines-pro-type-member-init)
+  Part(Text value) : kind(Kind::Text), text(value) {}  // cppcheck-suppress noExplicitConstructor
+  // cppcheck-suppress noExplicitConstructor
+  Part(const char* value) : Part(Text(value)) {}  // NOLINT(google-explicit-constructor)
+  // cppcheck-suppress noExplicitConstructor
+  Part(long long value) : kind(Kind::Number), number(value) {}  // NOLINT(google-explicit-constructor)
+  // cppcheck-suppress noExplicitConstructor
+  Part(int value) : Part(static_cast<long long>(value)) {}  // NOLINT(google-explicit-constructor)
+  // cppcheck-suppress noExplicitConstructor
+  Part(unsigned value) : Part(static_cast<long long>(value)) {}  // NOLINT(google-explicit-constructor)
+  // cppcheck-suppress noExplicitConstructor
+  Part(long value) : Part(static_cast<long long>(value)) {}  // NOLINT(google-explicit-constructor)
+  // cppcheck-suppress noExplicitConstructor
+  Part(SignalName signal) : kind(Kind::Signal), number(signal.number) {}  // NOLINT(google-explicit-constructor)
+  // cppcheck-suppress noExplicitConstructor
+  Part(SystemError error) : kind(Kind::Error), number(error.number) {}  // NOLINT(google-explicit-constructor)
+
+  Kind kind;
+  union {
+    Text text;         // Kind::Text
+    long long number;  // the others
+  };
+};
+
+// Writes "[pidone] " and the parts as one line on stderr, if `level` is on.
+void emit_parts(Level level, const Part* parts, size_t count);
+
 template <typename... Parts>
 [[gnu::always_inline]] inline void emit(Level level, const Parts&... parts) {
-  if (!enabled(level)) return;
-  Line line;
-  line.append("[pidone] ");
-  (line.append(parts), ...);
-  line.write_to(2);
+  const Part list[] = {Part(parts)...};
+  emit_parts(level, list, sizeof...(parts));
 }
 
 template <typename... Parts>

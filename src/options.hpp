@@ -35,6 +35,9 @@ class ExitCodeSet {
 };
 
 inline constexpr unsigned kMaxGraceSeconds = 1000000;
+// grace_ms when neither --grace nor PIDONE_GRACE was given: the supervisor
+// decides (a grace period as PID 1, none otherwise).
+inline constexpr unsigned kGraceByDefault = ~0U;
 
 struct Options {
   Forwarding forwarding = Forwarding::ProcessGroup;
@@ -44,8 +47,9 @@ struct Options {
   bool subreaper_requested = false;
   bool warn_reap = false;
   int verbosity = log::kDefaultVerbosity;
-  unsigned grace_ms = 0;
-  char** command = nullptr;  // argv of the application, null-terminated
+  unsigned grace_ms = kGraceByDefault;
+  bool pause = false;        // no application: only reap, until SIGINT or SIGTERM
+  char** command = nullptr;  // argv of the application, null-terminated; null with pause
 };
 
 enum class Action : unsigned char { Run, ShowHelp, ShowVersion, ShowLicense, UsageError };
@@ -53,5 +57,8 @@ enum class Action : unsigned char { Run, ShowHelp, ShowVersion, ShowLicense, Usa
 // Applies the environment first, then the command line (flags win). On
 // UsageError one line has been written to stderr.
 Action parse_command_line(int argc, char** argv, char** environment, Options& options);
+
+// --help: the usage line, then every flag and variable of the option table.
+void print_help();
 
 }  // namespace pidone

@@ -18,8 +18,29 @@ static_assert(sizeof kNames / sizeof kNames[0] == 31, "one name for each standar
 static_assert(SIGTERM == 15 && SIGSTKFLT == 16 && SIGSYS == 31, "the generic Linux numbering");
 
 constexpr int kRealtimeMax = kMaxSignal;
-// The kernel's sigset is 64 bits on every architecture pidone targets.
+// The kernel's sigset is 64 bits on x86_64 and aarch64.
 constexpr size_t kKernelSigsetBytes = kMaxSignal / 8;
+static_assert(sizeof(sigset_t) >= kKernelSigsetBytes, "the C library's sigset holds the kernel's");
+
+// The kernel's struct sigaction on x86_64 and aarch64 (not the C library's).
+struct KernelSigaction {
+  void (*handler)(int);
+  unsigned long flags;
+  void (*restorer)();
+  unsigned long mask;
+};
+static_assert(sizeof(KernelSigaction) == 32 && sizeof(KernelSigaction::mask) == kKernelSigsetBytes,
+              "the layout rt_sigaction reads on x86_64 and aarch64");
+
+// Sets SIG_DFL or SIG_IGN (which need no restorer) with the system call;
+// returns the previous handler. musl's signal() would bring in its handler
+// machinery, which pidone does not use.
+void (*set_disposition(int signal, void (*handler)(int)))(int) {
+  const KernelSigaction wanted{handler, 0, nullptr, 0};
+  KernelSigaction previous{};
+  syscall(SYS_rt_sigaction, signal, &wanted, &previous, sizeof previous.mask);
+  return previous.handler;
+}
 
 // "RTMIN", "RTMIN+n", "RTMAX", "RTMAX-n".
 int parse_realtime(Text text) {
@@ -71,6 +92,28 @@ sigset_t all_signals() {
 bool set_signal_mask(const sigset_t& mask, sigset_t* previous) {
   if (previous != nullptr) *previous = no_signals();
   return syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask, previous, kKernelSigsetBytes) == 0;
+}
+
+InheritedSignals take_over_signals() {
+  // pidone installs no handlers. The kernel drops a signal sent to a PID
+  // namespace's init when its action is the default one, but never a blocked
+  // one: blocked, every signal waits in the queue until the supervisor takes
+  // it, whether pidone is PID 1 or not, and nothing sent before the child
+  // exists is lost.
+  InheritedSignals inherited{};
+  set_signal_mask(all_signals(), &inherited.mask);
+  // With SIGCHLD ignored, the kernel reaps children itself and waitpid()
+  // never sees the application's status.
+  inherited.child_signal_ignored = set_disposition(SIGCHLD, SIG_DFL) == SIG_IGN;
+  return inherited;
+}
+
+void restore_signals(const InheritedSignals& inherited) {
+  // Every disposition is still the one pidone inherited, except SIGCHLD.
+  // Signals forwarded since the fork are pending here and are delivered, or
+  // stay pending across exec, under the application's own mask.
+  if (inherited.child_signal_ignored) set_disposition(SIGCHLD, SIG_IGN);
+  set_signal_mask(inherited.mask, nullptr);
 }
 
 }  // namespace pidone

@@ -5,6 +5,11 @@
 
 #include "text.hpp"
 
+// The kernel structures and numbers below were checked on these two only.
+#if !defined(__x86_64__) && !defined(__aarch64__)
+#error "pidone passes kernel structures by hand: check signals.cpp and children.cpp for this architecture"
+#endif
+
 namespace pidone {
 
 // The kernel's numbering on x86_64 and aarch64: 1..31 standard signals,
@@ -38,5 +43,19 @@ sigset_t no_signals();
 // from the previous mask, and the child must get back exactly what pidone
 // inherited.
 bool set_signal_mask(const sigset_t& mask, sigset_t* previous);
+
+// What pidone inherited and gives back to the application at exec.
+struct InheritedSignals {
+  sigset_t mask;
+  bool child_signal_ignored;  // SIGCHLD was SIG_IGN
+};
+
+// Blocks every signal and makes sure pidone can wait for its children.
+// Returns what to give back to the application.
+InheritedSignals take_over_signals();
+
+// In the child, just before exec: the application starts with the mask and
+// dispositions pidone inherited, as if it had been exec'ed directly.
+void restore_signals(const InheritedSignals& inherited);
 
 }  // namespace pidone

@@ -3,36 +3,13 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "exit_status.hpp"
 #include "log.hpp"
-#include "signals.hpp"
-#include "terminal.hpp"
 
 namespace pidone {
 namespace {
-
-constexpr int kExitNotFound = 127;
-constexpr int kExitNotRunnable = 126;
-
-// The kernel's struct sigaction on x86_64 and aarch64.
-struct KernelSigaction {
-  void (*handler)(int);
-  unsigned long flags;
-  void (*restorer)();
-  unsigned long mask;
-};
-
-// Sets SIG_DFL or SIG_IGN (which need no restorer) with the system call;
-// returns the previous handler. musl's signal() would bring in its handler
-// machinery, which pidone does not use.
-void (*set_disposition(int signal, void (*handler)(int)))(int) {
-  const KernelSigaction wanted{handler, 0, nullptr, 0};
-  KernelSigaction previous{};
-  syscall(SYS_rt_sigaction, signal, &wanted, &previous, sizeof previous.mask);
-  return previous.handler;
-}
 
 // fork() as the bare system call: musl's fork() takes its internal locks
 // for threads pidone never starts, and links in four kilobytes of them.
@@ -44,7 +21,7 @@ pid_t fork_process() { return static_cast<pid_t>(syscall(SYS_clone, SIGCHLD, 0, 
 int exec_from_path(char** command) {
   const Text name(command[0]);
   if (name.empty()) return ENOENT;
-  if (memchr(name.data, '/', name.size) != nullptr) {
+  if (find(name, '/') != nullptr) {
     execve(command[0], command, environ);
     return errno;
   }
@@ -66,41 +43,21 @@ int exec_from_path(char** command) {
   return found_unrunnable ? EACCES : error;
 }
 
-[[noreturn]] void exec_application(char** command, SpawnMode mode, const InheritedSignals& inherited) {
-  if (mode != SpawnMode::SameSession && setsid() == -1) log::warning("setsid: ", SystemError{errno});
-  if (mode == SpawnMode::NewSessionWithTerminal) take_terminal();
-  // pidone installs no handlers, so every disposition is still the one it
-  // inherited, except SIGCHLD, which pidone must not ignore. Signals that
-  // pidone forwarded since the fork are pending here and are delivered, or
-  // stay pending across exec, under the application's own mask.
-  if (inherited.child_signal_ignored) set_disposition(SIGCHLD, SIG_IGN);
-  set_signal_mask(inherited.mask, nullptr);
+[[noreturn]] void exec_application(char** command, Session session, const InheritedSignals& inherited) {
+  enter_session(session);
+  restore_signals(inherited);
   const int error = exec_from_path(command);
   log::error(command[0], ": ", SystemError{error});
-  _exit(error == ENOENT || error == ENOTDIR ? kExitNotFound : kExitNotRunnable);
+  _exit(error == ENOENT || error == ENOTDIR ? exit_status::kNotFound : exit_status::kNotRunnable);
 }
 
 }  // namespace
 
-InheritedSignals take_over_signals() {
-  InheritedSignals inherited{};
-  set_signal_mask(all_signals(), &inherited.mask);
-  // With SIGCHLD ignored, the kernel reaps children itself and waitpid()
-  // never sees the application's status.
-  inherited.child_signal_ignored = set_disposition(SIGCHLD, SIG_DFL) == SIG_IGN;
-  return inherited;
-}
-
-pid_t spawn(char** command, SpawnMode mode, const InheritedSignals& inherited) {
+pid_t spawn(char** command, Session session, const InheritedSignals& inherited) {
   const pid_t pid = fork_process();
-  if (pid == 0) exec_application(command, mode, inherited);
+  if (pid == 0) exec_application(command, session, inherited);
   if (pid == -1) log::error("cannot start ", command[0], ": fork: ", SystemError{errno});
   return pid;
-}
-
-int exit_code_of(int wait_status) {
-  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
-  return WEXITSTATUS(wait_status);
 }
 
 }  // namespace pidone

@@ -9,10 +9,11 @@
 #include <unistd.h>
 
 #include "children.hpp"
+#include "delivery.hpp"
+#include "exit_status.hpp"
 #include "log.hpp"
 #include "signals.hpp"
 #include "spawn.hpp"
-#include "terminal.hpp"
 
 namespace pidone {
 namespace {
@@ -22,6 +23,14 @@ namespace {
 constexpr long long kGroupPollMs = 20;
 // How long SIGKILLed processes get to disappear before pidone gives up.
 constexpr long long kKillWaitMs = 1000;
+// The grace period as PID 1 when none is given. When PID 1 exits, the kernel
+// SIGKILLs everything left in its namespace, so a worker that a shell
+// wrapper left behind would die halfway through its shutdown. Three seconds
+// let a well-behaved server finish, and leave the application itself seven
+// of docker stop's and podman's ten (Kubernetes gives thirty). Processes
+// that exit at once on SIGTERM cost nothing: pidone exits when the last one
+// is reaped. Not as PID 1, pidone's exit kills nobody, so there is none.
+constexpr unsigned kGraceAsInitMs = 3000;
 
 // The system call rather than musl's vDSO lookup, which would cost a
 // kilobyte for a clock read only while winding down.
@@ -31,9 +40,14 @@ long long now_ms() {
   return now.tv_sec * 1000LL + now.tv_nsec / 1000000;
 }
 
+// prctl() as the bare system call, with the unused arguments 0 as the
+// kernel wants them: musl's variadic wrapper is a hundred bytes.
+bool set_process_control(int option, unsigned long value) {
+  return syscall(SYS_prctl, option, value, 0UL, 0UL, 0UL) == 0;
+}
+
 void become_subreaper(bool requested) {
-  // prctl() is variadic and passes on four arguments: unused ones must be 0.
-  if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0) {
+  if (set_process_control(PR_SET_CHILD_SUBREAPER, 1)) {
     log::debug("registered as a child subreaper");
     return;
   }
@@ -42,13 +56,22 @@ void become_subreaper(bool requested) {
             "cannot become a child subreaper: ", SystemError{errno}, "; orphans will not be re-parented to pidone");
 }
 
+// Like dumb-init: pidone itself must not keep a mount busy.
+void leave_working_directory() {
+  if (chdir("/") == -1) log::debug("chdir /: ", SystemError{errno});
+}
+
 class Supervisor {
  public:
-  Supervisor(const Options& options, pid_t child)
+  Supervisor(const Options& options, pid_t child, Session session)
       : options_(options),
         child_(child),
+        session_(session),
         is_init_(getpid() == 1),
-        whole_group_(options.forwarding == Forwarding::ProcessGroup) {}
+        whole_group_(options.forwarding == Forwarding::ProcessGroup),
+        grace_ms_(options.grace_ms != kGraceByDefault ? options.grace_ms
+                  : is_init_                          ? kGraceAsInitMs
+                                                      : 0) {}
 
   // Forwards signals and reaps until the application has exited; returns
   // its wait status.
@@ -61,15 +84,30 @@ class Supervisor {
     return application_status_;
   }
 
+  // --pause: no application. Reaps whatever is re-parented to pidone until
+  // SIGINT or SIGTERM, as Kubernetes' pause container does.
+  void pause() {
+    const sigset_t every_signal = all_signals();
+    for (;;) {
+      const int signal = sigwaitinfo(&every_signal, nullptr);
+      if (signal == SIGINT || signal == SIGTERM) return;
+      if (signal == SIGCHLD) {
+        reap();
+      } else if (signal > 0) {
+        log::debug("pausing: ignoring ", SignalName{signal});
+      }
+    }
+  }
+
   // What happens to the rest once the application is gone.
   void wind_down() {
-    if (options_.grace_ms == 0) {
+    if (grace_ms_ == 0) {
       if (whole_group_) send(-child_, SIGTERM);  // as dumb-init does
       return;
     }
-    log::debug("application gone: SIGTERM to what remains, ", options_.grace_ms, " ms grace");
+    log::debug("application gone: SIGTERM to what remains, ", grace_ms_, " ms grace");
     signal_remaining(SIGTERM);
-    const long long deadline = now_ms() + options_.grace_ms;
+    const long long deadline = now_ms() + grace_ms_;
     while (anything_remains()) {
       const long long left = deadline - now_ms();
       if (left <= 0) break;
@@ -98,7 +136,7 @@ class Supervisor {
       if (pid == child_) {
         application_exited_ = true;
         application_status_ = status;
-        log::info("application exited with status ", exit_code_of(status));
+        log::info("application exited with status ", exit_status::of_wait_status(status));
       } else {
         log::emit(options_.warn_reap ? log::Level::Warning : log::Level::Debug, "reaped orphan ", pid);
       }
@@ -106,27 +144,16 @@ class Supervisor {
   }
 
   void forward(int signal) {
-    if (!is_forwarded(signal)) {
-      log::debug("not forwarding ", SignalName{signal});
-      return;
+    const Delivery delivery = plan_delivery(signal, options_.rewrites, session_, application_exited_);
+    switch (delivery.to) {
+      case Recipient::Nobody: log::debug("not forwarding ", SignalName{signal}); break;
+      case Recipient::Child: send(child_, delivery.signal); break;
+      case Recipient::ChildGroup:
+        if (send(-child_, delivery.signal) == ESRCH) send(child_, delivery.signal);  // no group of its own yet
+        break;
+      case Recipient::Remaining: signal_remaining(delivery.signal); break;
     }
-    const bool job_control = is_job_control_stop(signal);
-    int outgoing = options_.rewrites.apply(signal);
-    // The application's group is orphaned (its parent, pidone, is in another
-    // session), and the kernel ignores the default stop action of TSTP, TTIN
-    // and TTOU in an orphaned group: unless told otherwise, stop it for sure
-    // with SIGSTOP.
-    if (job_control && whole_group_ && !options_.rewrites.has_rule(signal)) outgoing = SIGSTOP;
-    if (outgoing == 0) {
-      log::debug("dropping ", SignalName{signal});
-    } else if (application_exited_) {
-      signal_remaining(outgoing);
-    } else if (!whole_group_) {  // NOLINT(bugprone-branch-clone): same call, different reasons
-      send(child_, outgoing);
-    } else if (send(-child_, outgoing) == ESRCH) {
-      send(child_, outgoing);  // the child has not called setsid() yet
-    }
-    if (job_control) {  // whatever was sent, as dumb-init does
+    if (delivery.stop_pidone) {
       log::debug("stopping pidone as well");
       kill(getpid(), SIGSTOP);  // as PID 1 the kernel ignores this: fine
     }
@@ -185,9 +212,11 @@ class Supervisor {
   }
 
   const Options& options_;
-  const pid_t child_;
+  const pid_t child_;  // 0 in pause mode: waitpid() never returns it
+  const Session session_;
   const bool is_init_;
   const bool whole_group_;
+  const unsigned grace_ms_;
   bool application_exited_ = false;
   int application_status_ = 0;
   bool children_remain_ = true;
@@ -198,20 +227,23 @@ class Supervisor {
 int supervise(const Options& options) {
   const InheritedSignals inherited = take_over_signals();
   if (getpid() != 1) become_subreaper(options.subreaper_requested);
-  if (options.parent_death_signal != 0 && prctl(PR_SET_PDEATHSIG, options.parent_death_signal, 0, 0, 0) == -1)
+  if (options.parent_death_signal != 0 &&
+      !set_process_control(PR_SET_PDEATHSIG, static_cast<unsigned long>(options.parent_death_signal)))
     log::warning("cannot set the parent-death signal: ", SystemError{errno});
-
-  SpawnMode mode = SpawnMode::SameSession;
-  if (options.forwarding == Forwarding::ProcessGroup)
-    mode = release_terminal() ? SpawnMode::NewSessionWithTerminal : SpawnMode::NewSession;
-  const pid_t child = spawn(options.command, mode, inherited);
-  if (child == -1) return kExitCannotStart;
+  if (options.pause) {
+    leave_working_directory();
+    Supervisor(options, 0, Session::Shared).pause();
+    return exit_status::kPauseStopped;
+  }
+  const Session session = plan_session(options.forwarding);
+  const pid_t child = spawn(options.command, session, inherited);
+  if (child == -1) return exit_status::kCannotStart;
   log::info("started ", options.command[0], " as pid ", child);
-  // Like dumb-init: pidone itself must not keep a mount busy.
-  if (chdir("/") == -1) log::debug("chdir /: ", SystemError{errno});
+  leave_working_directory();
 
-  Supervisor supervisor(options, child);
-  const int code = exit_code_of(supervisor.wait_for_application());
+  Supervisor supervisor(options, child, session);
+  const int code = exit_status::of_wait_status(supervisor.wait_for_application());
+  take_back_terminal(session);
   supervisor.wind_down();
   return options.exits_as_success.contains(static_cast<unsigned>(code)) ? 0 : code;
 }

@@ -5,8 +5,6 @@
 
 namespace pidone {
 
-inline constexpr int kExitCannotStart = 1;  // fork failed
-
 // Runs options.command and supervises it until it exits; returns the status
 // pidone should exit with. It takes over the calling process (every signal
 // blocked, subreaper, working directory "/"), so tests call it in a forked

@@ -12,6 +12,12 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 Text::Text(const char* c_string) : data(c_string), size(strlen(c_string)) {}
 
+const char* find(Text text, char c) {
+  for (const char* at = text.data; at != text.end(); ++at)
+    if (*at == c) return at;
+  return nullptr;
+}
+
 bool equal(Text a, Text b) { return a.size == b.size && memcmp(a.data, b.data, a.size) == 0; }
 
 bool equal_ignoring_case(Text a, Text b) { return a.size == b.size && starts_with_ignoring_case(a, b); }
@@ -24,9 +30,8 @@ bool starts_with_ignoring_case(Text text, Text prefix) {
 }
 
 bool split_once(Text text, char separator, Text& head, Text& tail) {
-  const void* found = memchr(text.data, separator, text.size);
-  if (found == nullptr) return false;
-  const char* at = static_cast<const char*>(found);
+  const char* at = find(text, separator);
+  if (at == nullptr) return false;
   head = Text(text.data, static_cast<size_t>(at - text.data));
   tail = Text(at + 1, static_cast<size_t>(text.end() - at - 1));
   return true;
@@ -49,8 +54,8 @@ bool parse_seconds(Text text, unsigned max_seconds, unsigned& milliseconds) {
   Text whole = text;
   Text fraction;
   split_once(text, '.', whole, fraction);
-  unsigned seconds = 0;
-  if (!parse_unsigned(whole, max_seconds, seconds)) return false;
+  unsigned seconds = 0;  // ".5" has none
+  if (!(whole.empty() && !fraction.empty()) && !parse_unsigned(whole, max_seconds, seconds)) return false;
   // cppcheck-suppress mismatchingContainerExpression ; Text::end() is a pointer into the same characters
   if (whole.end() != text.end() && fraction.empty()) return false;  // "1."
   unsigned millis = 0;
@@ -69,7 +74,9 @@ bool find_variable(char** environment, Text name, Text& value) {
   // Compares the name in place: measuring every entry first made this most
   // of pidone's start-up.
   for (char** entry = environment; entry != nullptr && *entry != nullptr; ++entry) {
-    if (strncmp(*entry, name.data, name.size) == 0 && (*entry)[name.size] == '=') {
+    size_t matched = 0;
+    while (matched < name.size && (*entry)[matched] == name.data[matched]) ++matched;
+    if (matched == name.size && (*entry)[matched] == '=') {
       value = Text(*entry + name.size + 1);
       return true;
     }

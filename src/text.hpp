@@ -18,6 +18,9 @@ struct Text {
 };
 
 bool equal(Text a, Text b);
+// The first `c` in `text`, or nullptr. A plain loop: musl's word-at-a-time
+// memchr() is ten times the size, for strings of a few bytes.
+const char* find(Text text, char c);
 bool equal_ignoring_case(Text a, Text b);
 bool starts_with_ignoring_case(Text text, Text prefix);
 
@@ -41,7 +44,7 @@ bool for_each_field(Text list, char separator, Visit visit) {
 // Decimal digits only, no sign, at most `max`.
 bool parse_unsigned(Text text, unsigned max, unsigned& value);
 
-// "2", "0.5", "1.25": seconds with an optional fraction, truncated to
+// "2", "0.5", ".5", "1.25": seconds with an optional fraction, truncated to
 // milliseconds; at most `max_seconds`.
 bool parse_seconds(Text text, unsigned max_seconds, unsigned& milliseconds);
 

@@ -1,9 +1,9 @@
 #pragma once
-// What pidone prints on stdout: --help, --version and --license.
+// What pidone prints on stdout for --version and --license (--help comes
+// from the option table, in options.cpp).
 
 namespace pidone {
 
-void print_help();
 // Exactly one line, "pidone version X.Y.Z - git.COMMIT": dockerd runs
 // `INIT --version` for `docker info` and takes the commit after " - git.".
 void print_version();

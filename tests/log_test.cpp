@@ -25,8 +25,7 @@ TEST_F(Log, WritesOnePrefixedLineToStderr) {
 
 TEST_F(Log, NamesSignals) {
   CapturedStderr captured;
-  log::error(SignalName{SIGTERM}, " ", SignalName{34}, " ", SignalName{40}, " ", SignalName{64}, " ",
-             SignalName{33});
+  log::error(SignalName{SIGTERM}, " ", SignalName{34}, " ", SignalName{40}, " ", SignalName{64}, " ", SignalName{33});
   EXPECT_EQ(captured.text(), "[pidone] SIGTERM SIGRTMIN SIGRTMIN+6 SIGRTMIN+30 signal 33\n");
 }
 
@@ -34,6 +33,38 @@ TEST_F(Log, DescribesSystemErrors) {
   CapturedStderr captured;
   log::error(SystemError{ENOENT}, "; ", SystemError{EACCES}, "; ", SystemError{9999});
   EXPECT_EQ(captured.text(), "[pidone] No such file or directory; Permission denied; error 9999\n");
+}
+
+// The errors a user of pidone can meet and act on get words, not numbers.
+TEST_F(Log, DescribesTheErrorsPidoneCanMeet) {
+  const std::pair<int, const char*> expected[] = {
+      {EPERM, "Operation not permitted"},
+      {ENOENT, "No such file or directory"},
+      {ESRCH, "No such process"},
+      {EIO, "I/O error"},
+      {E2BIG, "Argument list too long"},
+      {ENOEXEC, "Exec format error"},
+      {EAGAIN, "Resource temporarily unavailable"},
+      {ENOMEM, "Out of memory"},
+      {EACCES, "Permission denied"},
+      {EFAULT, "Bad address"},
+      {ENOTDIR, "Not a directory"},
+      {EISDIR, "Is a directory"},
+      {EINVAL, "Invalid argument"},
+      {ENFILE, "Too many open files in system"},
+      {EMFILE, "Too many open files"},
+      {ENOTTY, "Not a tty"},
+      {ETXTBSY, "Text file busy"},
+      {ENOSPC, "No space left on device"},
+      {ENAMETOOLONG, "Filename too long"},
+      {ENOSYS, "Function not implemented"},
+      {ELOOP, "Symbolic link loop"},
+  };
+  for (const auto& [number, text] : expected) {
+    testing::CapturedStderr captured;
+    log::error(SystemError{number});
+    EXPECT_EQ(captured.text(), std::string("[pidone] ") + text + "\n") << number;
+  }
 }
 
 TEST_F(Log, PrintsOnlyUpToTheVerbosity) {

@@ -29,19 +29,20 @@ Parsed parse(std::vector<std::string> arguments, std::vector<std::string> enviro
   testing::CapturedStderr captured;
   parsed.action = parse_command_line(static_cast<int>(arguments.size()), argv.data(), envp.data(), parsed.options);
   parsed.errors = captured.text();
-  if (parsed.action == Action::Run)
+  if (parsed.action == Action::Run && parsed.options.command != nullptr)
     for (char** word = parsed.options.command; *word != nullptr; ++word) parsed.command.emplace_back(*word);
   return parsed;
 }
 
 using Words = std::vector<std::string>;
 
-TEST(Options, DefaultsAreProcessGroupModeWithoutGrace) {
+TEST(Options, DefaultsAreProcessGroupModeWithTheSupervisorsGrace) {
   const Parsed parsed = parse({"app", "arg"});
   ASSERT_EQ(parsed.action, Action::Run);
   EXPECT_EQ(parsed.command, (Words{"app", "arg"}));
   EXPECT_EQ(parsed.options.forwarding, Forwarding::ProcessGroup);
-  EXPECT_EQ(parsed.options.grace_ms, 0u);
+  EXPECT_EQ(parsed.options.grace_ms, kGraceByDefault);
+  EXPECT_FALSE(parsed.options.pause);
   EXPECT_EQ(parsed.options.verbosity, log::kDefaultVerbosity);
   EXPECT_EQ(parsed.options.parent_death_signal, 0);
   EXPECT_FALSE(parsed.options.subreaper_requested);
@@ -68,8 +69,8 @@ TEST(Options, SingleChildAndProcessGroupLastOneWins) {
 }
 
 TEST(Options, RewritesTakeNumbersNamesAndZero) {
-  const Parsed parsed = parse({"-r", "15:3", "--rewrite", "SIGUSR1:usr2", "--rewrite=HUP:0", "-rRTMIN+1:RTMAX",
-                               "-r", "TSTP:0", "x"});
+  const Parsed parsed =
+      parse({"-r", "15:3", "--rewrite", "SIGUSR1:usr2", "--rewrite=HUP:0", "-rRTMIN+1:RTMAX", "-r", "TSTP:0", "x"});
   ASSERT_EQ(parsed.action, Action::Run) << parsed.errors;
   const SignalRewrites& rewrites = parsed.options.rewrites;
   EXPECT_EQ(rewrites.apply(SIGTERM), SIGQUIT);
@@ -107,6 +108,21 @@ TEST(Options, ParentDeathSignalRemapsAndGrace) {
   EXPECT_EQ(parse({"--pdeathsig=HUP", "x"}).options.parent_death_signal, SIGHUP);
   EXPECT_EQ(parse({"-p9", "x"}).options.parent_death_signal, 9);
   EXPECT_EQ(parse({"--grace=2", "x"}).options.grace_ms, 2000u);
+  EXPECT_EQ(parse({"--grace", ".5", "x"}).options.grace_ms, 500u);
+  EXPECT_EQ(parse({"--grace", "0", "x"}).options.grace_ms, 0u);
+}
+
+TEST(Options, PauseTakesNoCommand) {
+  for (const Words& words : {Words{"-P"}, Words{"--pause"}, Words{"-v", "--pause"}}) {
+    const Parsed parsed = parse(words);
+    ASSERT_EQ(parsed.action, Action::Run) << parsed.errors;
+    EXPECT_TRUE(parsed.options.pause);
+    EXPECT_EQ(parsed.options.command, nullptr);
+  }
+  const Parsed from_environment = parse({}, {"PIDONE_PAUSE=1"});
+  ASSERT_EQ(from_environment.action, Action::Run) << from_environment.errors;
+  EXPECT_TRUE(from_environment.options.pause);
+  EXPECT_FALSE(parse({"x"}, {"PIDONE_PAUSE=0"}).options.pause);
 }
 
 TEST(Options, InformationalFlagsStopParsing) {
@@ -145,9 +161,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"-cx", "app"}, {}, "unknown option -x (see pidone --help)"},
         BadInput{{"--nope", "app"}, {}, "unknown option --nope (see pidone --help)"},
         BadInput{{"--grac=1", "app"}, {}, "unknown option --grac (see pidone --help)"},
-        BadInput{{"-r"}, {}, "option -r needs a value"},
-        BadInput{{"--grace"}, {}, "option --grace needs a value"},
+        BadInput{{"-r"}, {}, "option -r needs a value"}, BadInput{{"--grace"}, {}, "option --grace needs a value"},
         BadInput{{"--verbose=2", "app"}, {}, "option --verbose takes no value"},
+        BadInput{{"--pause", "app"}, {}, "--pause (or PIDONE_PAUSE=1) takes no command"},
+        BadInput{{"-P", "--", "app"}, {}, "--pause (or PIDONE_PAUSE=1) takes no command"},
+        BadInput{{"--pause=1"}, {}, "option --pause takes no value"},
         BadInput{{"-r", "TERM", "app"}, {}, "-r: 'TERM' is not SIGNAL:SIGNAL"},
         BadInput{{"-r", "NOPE:1", "app"}, {}, "-r: 'NOPE' is not a signal"},
         BadInput{{"-r", "0:1", "app"}, {}, "-r: '0' is not a signal"},
@@ -164,28 +182,36 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"--remap-exit", "x", "app"}, {}, "--remap-exit: 'x' is not an exit code (0-255)"},
         BadInput{{"-p", "NOPE", "app"}, {}, "-p: 'NOPE' is not a signal"},
         BadInput{{"-p", "0", "app"}, {}, "-p: '0' is not a signal"},
-        BadInput{{"--grace", "-1", "app"}, {},
-                 "--grace: '-1' is not a number of seconds (0 to 1000000, fractions allowed)"},
-        BadInput{{"--grace", "abc", "app"}, {},
+        BadInput{
+            {"--grace", "-1", "app"}, {}, "--grace: '-1' is not a number of seconds (0 to 1000000, fractions allowed)"},
+        BadInput{
+            {"--grace", ".", "app"}, {}, "--grace: '.' is not a number of seconds (0 to 1000000, fractions allowed)"},
+        BadInput{
+            {"--grace", "1.", "app"}, {}, "--grace: '1.' is not a number of seconds (0 to 1000000, fractions allowed)"},
+        BadInput{{"--grace", "abc", "app"},
+                 {},
                  "--grace: 'abc' is not a number of seconds (0 to 1000000, fractions allowed)"},
-        BadInput{{"--grace", "1000001", "app"}, {},
+        BadInput{{"--grace", "1000001", "app"},
+                 {},
                  "--grace: '1000001' is not a number of seconds (0 to 1000000, fractions allowed)"}));
 
 INSTANTIATE_TEST_SUITE_P(
     Environment, OptionsRejects,
     ::testing::Values(
-        BadInput{{"app"}, {"DUMB_INIT_SETSID=yes"}, "DUMB_INIT_SETSID: 'yes' is not 0 or 1"},
-        BadInput{{"app"}, {"DUMB_INIT_DEBUG=2"}, "DUMB_INIT_DEBUG: '2' is not 0 or 1"},
-        BadInput{{"app"}, {"TINI_VERBOSITY=loud"}, "TINI_VERBOSITY: 'loud' is not a number (0-99)"},
+        BadInput{{}, {"PIDONE_PAUSE=1", "PIDONE_SINGLE_CHILD=x"}, "PIDONE_SINGLE_CHILD: 'x' is not 0 or 1"},
+        BadInput{{"app"}, {"PIDONE_PAUSE=1"}, "--pause (or PIDONE_PAUSE=1) takes no command"},
+        BadInput{{"app"}, {"PIDONE_PAUSE=yes"}, "PIDONE_PAUSE: 'yes' is not 0 or 1"},
         BadInput{{"app"}, {"PIDONE_SINGLE_CHILD=true"}, "PIDONE_SINGLE_CHILD: 'true' is not 0 or 1"},
         BadInput{{"app"}, {"PIDONE_REWRITE=TERM:QUIT,BAD"}, "PIDONE_REWRITE: 'BAD' is not SIGNAL:SIGNAL"},
-        BadInput{{"app"}, {"PIDONE_GRACE=soon"},
+        BadInput{{"app"},
+                 {"PIDONE_GRACE=soon"},
                  "PIDONE_GRACE: 'soon' is not a number of seconds (0 to 1000000, fractions allowed)"},
         BadInput{{"app"}, {"PIDONE_VERBOSE=-1"}, "PIDONE_VERBOSE: '-1' is not a number (0-99)"},
         BadInput{{"app"}, {"PIDONE_SUBREAPER=2"}, "PIDONE_SUBREAPER: '2' is not 0 or 1"},
         BadInput{{"app"}, {"PIDONE_PDEATHSIG=NOPE"}, "PIDONE_PDEATHSIG: 'NOPE' is not a signal"},
         BadInput{{"app"}, {"PIDONE_REMAP_EXIT=1,300"}, "PIDONE_REMAP_EXIT: '300' is not an exit code (0-255)"},
-        BadInput{{"--version"}, {"PIDONE_GRACE=x"},
+        BadInput{{"--version"},
+                 {"PIDONE_GRACE=x"},
                  "PIDONE_GRACE: 'x' is not a number of seconds (0 to 1000000, fractions allowed)"}));
 
 TEST(OptionsEnvironment, DumbInitVariables) {
@@ -194,6 +220,56 @@ TEST(OptionsEnvironment, DumbInitVariables) {
   EXPECT_EQ(parse({"x"}, {"DUMB_INIT_DEBUG=1"}).options.verbosity, 3);
   EXPECT_EQ(parse({"x"}, {"DUMB_INIT_DEBUG=0"}).options.verbosity, log::kDefaultVerbosity);
 }
+
+struct PeerReading {
+  std::string variable;
+  Forwarding forwarding;
+  int verbosity;
+  std::string warning;  // empty: none
+};
+
+class PeerVariables : public ::testing::TestWithParam<PeerReading> {};
+
+// As dumb-init reads them (only DUMB_INIT_SETSID=0 is off, only
+// DUMB_INIT_DEBUG=1 is on) and as tini does (atoi), with a warning where
+// the value would be a typo in pidone's own variables.
+TEST_P(PeerVariables, ReadAsThePeerReadsThem) {
+  const PeerReading& reading = GetParam();
+  const Parsed parsed = parse({"x"}, {reading.variable});
+  ASSERT_EQ(parsed.action, Action::Run) << parsed.errors;
+  EXPECT_EQ(parsed.options.forwarding, reading.forwarding);
+  EXPECT_EQ(parsed.options.verbosity, reading.verbosity);
+  EXPECT_EQ(parsed.errors, reading.warning.empty() ? "" : "[pidone] " + reading.warning + "\n");
+}
+
+constexpr Forwarding kGroup = Forwarding::ProcessGroup;
+constexpr int kQuiet = log::kDefaultVerbosity;
+
+INSTANTIATE_TEST_SUITE_P(
+    Peers, PeerVariables,
+    ::testing::Values(PeerReading{"DUMB_INIT_SETSID=yes", kGroup, kQuiet,
+                                  "DUMB_INIT_SETSID: 'yes' is not 0 or 1; read as 1, as dumb-init does"},
+                      PeerReading{"DUMB_INIT_SETSID=00", kGroup, kQuiet,
+                                  "DUMB_INIT_SETSID: '00' is not 0 or 1; read as 1, as dumb-init does"},
+                      PeerReading{"DUMB_INIT_SETSID=false", kGroup, kQuiet,
+                                  "DUMB_INIT_SETSID: 'false' is not 0 or 1; read as 1, as dumb-init does"},
+                      PeerReading{"DUMB_INIT_DEBUG=2", kGroup, kQuiet,
+                                  "DUMB_INIT_DEBUG: '2' is not 0 or 1; read as 0, as dumb-init does"},
+                      PeerReading{"DUMB_INIT_DEBUG=true", kGroup, kQuiet,
+                                  "DUMB_INIT_DEBUG: 'true' is not 0 or 1; read as 0, as dumb-init does"},
+                      PeerReading{"TINI_VERBOSITY=x", kGroup, 0,
+                                  "TINI_VERBOSITY: 'x' is not a number (0-99); read as 0, as tini does"},
+                      PeerReading{"TINI_VERBOSITY=2x", kGroup, 2,
+                                  "TINI_VERBOSITY: '2x' is not a number (0-99); read as 2, as tini does"},
+                      PeerReading{"TINI_VERBOSITY= 3", kGroup, 3,
+                                  "TINI_VERBOSITY: ' 3' is not a number (0-99); read as 3, as tini does"},
+                      PeerReading{"TINI_VERBOSITY=+1", kGroup, 1,
+                                  "TINI_VERBOSITY: '+1' is not a number (0-99); read as 1, as tini does"},
+                      PeerReading{"TINI_VERBOSITY=-1", kGroup, 0,
+                                  "TINI_VERBOSITY: '-1' is not a number (0-99); read as 0, as tini does"},
+                      PeerReading{"TINI_VERBOSITY=12345", kGroup, 99,
+                                  "TINI_VERBOSITY: '12345' is not a number (0-99); read as 99, as tini does"},
+                      PeerReading{"TINI_VERBOSITY=3", kGroup, 3, ""}));
 
 TEST(OptionsEnvironment, TiniVariablesCountByPresence) {
   EXPECT_TRUE(parse({"x"}, {"TINI_SUBREAPER="}).options.subreaper_requested);
@@ -205,9 +281,9 @@ TEST(OptionsEnvironment, TiniVariablesCountByPresence) {
 }
 
 TEST(OptionsEnvironment, PidoneVariables) {
-  const Parsed parsed = parse({"x"}, {"PIDONE_SINGLE_CHILD=1", "PIDONE_REWRITE=TERM:QUIT,USR1:0", "PIDONE_GRACE=1.5",
-                                      "PIDONE_VERBOSE=2", "PIDONE_SUBREAPER=1", "PIDONE_PDEATHSIG=SIGTERM",
-                                      "PIDONE_REMAP_EXIT=3,143"});
+  const Parsed parsed =
+      parse({"x"}, {"PIDONE_SINGLE_CHILD=1", "PIDONE_REWRITE=TERM:QUIT,USR1:0", "PIDONE_GRACE=1.5", "PIDONE_VERBOSE=2",
+                    "PIDONE_SUBREAPER=1", "PIDONE_PDEATHSIG=SIGTERM", "PIDONE_REMAP_EXIT=3,143"});
   ASSERT_EQ(parsed.action, Action::Run) << parsed.errors;
   EXPECT_EQ(parsed.options.forwarding, Forwarding::SingleChild);
   EXPECT_EQ(parsed.options.rewrites.apply(SIGTERM), SIGQUIT);
@@ -218,14 +294,13 @@ TEST(OptionsEnvironment, PidoneVariables) {
   EXPECT_EQ(parsed.options.parent_death_signal, SIGTERM);
   EXPECT_TRUE(parsed.options.exits_as_success.contains(3));
   EXPECT_TRUE(parsed.options.exits_as_success.contains(143));
-  EXPECT_EQ(parse({"x"}, {"PIDONE_SINGLE_CHILD=0", "DUMB_INIT_SETSID=0"}).options.forwarding,
-            Forwarding::ProcessGroup);
+  EXPECT_EQ(parse({"x"}, {"PIDONE_SINGLE_CHILD=0", "DUMB_INIT_SETSID=0"}).options.forwarding, Forwarding::ProcessGroup);
 }
 
 TEST(OptionsEnvironment, EmptyValuesCountAsUnset) {
   const Parsed parsed = parse({"x"}, {"PIDONE_GRACE=", "PIDONE_REWRITE=", "DUMB_INIT_SETSID=", "PIDONE_PDEATHSIG="});
   ASSERT_EQ(parsed.action, Action::Run) << parsed.errors;
-  EXPECT_EQ(parsed.options.grace_ms, 0u);
+  EXPECT_EQ(parsed.options.grace_ms, kGraceByDefault);
   EXPECT_EQ(parsed.options.forwarding, Forwarding::ProcessGroup);
   EXPECT_EQ(parsed.options.parent_death_signal, 0);
 }

@@ -97,8 +97,7 @@ int Supervised::wait_exit(Milliseconds timeout) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-void start_supervised(Supervised& supervised, const std::vector<std::string>& arguments,
-                      const StartOptions& options) {
+void start_supervised(Supervised& supervised, const std::vector<std::string>& arguments, const StartOptions& options) {
   int out[2];
   int err[2];
   if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) std::abort();

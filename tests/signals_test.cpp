@@ -42,8 +42,8 @@ TEST(Signals, ParsesRealTimeNamesAsGlibcNumbersThem) {
 }
 
 TEST(Signals, RejectsUnknownNamesAndNumbers) {
-  for (const char* bad : {"", "0", "65", "-1", "NOPE", "SIG", "SIGSIGTERM", "TERM ", "RTMIN+31", "RTMAX-31",
-                          "RTMIN-1", "RTMAX+1", "RTMIN+", "SIG15", "15x"})
+  for (const char* bad : {"", "0", "65", "-1", "NOPE", "SIG", "SIGSIGTERM", "TERM ", "RTMIN+31", "RTMAX-31", "RTMIN-1",
+                          "RTMAX+1", "RTMIN+", "SIG15", "15x"})
     EXPECT_EQ(parse_signal(bad), 0) << bad;
 }
 

@@ -23,8 +23,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::Clock;
-using testing::Supervised;
 using testing::start_supervised;
+using testing::Supervised;
 using testing::wait_until;
 
 constexpr auto kQuick = 5s;  // generous: the machines are shared and noisy
@@ -138,11 +138,14 @@ TEST(Supervisor, ForwardsEverySignalToTheChildAndItsGroup) {
   for (int signal : every_forwarded_signal_but_job_control()) {
     ASSERT_EQ(kill(supervised.pid, signal), 0);
     const std::string line = "signal " + std::to_string(signal);
-    EXPECT_TRUE(wait_until([&] {
-      std::string ignored;
-      supervised.out->next(ignored, 10ms);
-      return supervised.out->saw(line) && supervised.out->saw("grandchild " + line);
-    }, kQuick)) << "signal " << signal;
+    EXPECT_TRUE(wait_until(
+        [&] {
+          std::string ignored;
+          supervised.out->next(ignored, 10ms);
+          return supervised.out->saw(line) && supervised.out->saw("grandchild " + line);
+        },
+        kQuick))
+        << "signal " << signal;
   }
 }
 
@@ -203,6 +206,32 @@ TEST(Supervisor, ReapsOrphansAsAChildSubreaper) {
       << "zombies left: " << testing::children_of(many.pid).size() - 1;
 }
 
+// In pause mode pidone starts nothing: whatever is re-parented to it is
+// reaped, SIGINT or SIGTERM ends it with 0, and other signals change nothing.
+TEST(Supervisor, PauseReapsOrphansUntilSigtermOrSigint) {
+  for (const int stop : {SIGTERM, SIGINT}) {
+    Supervised supervised;
+    testing::StartOptions options;
+    options.before = [] {
+      // Subreaper before the orphans exist, so none escapes to the host's init.
+      prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+      if (fork() == 0) execl(TESTAPP, "testapp", "orphans", "50", nullptr);
+    };
+    start_supervised(supervised, {"--pause"}, options);
+    ASSERT_TRUE(supervised.out->wait_for("orphans 50", kQuick));
+    ASSERT_EQ(kill(supervised.pid, SIGHUP), 0);
+    ASSERT_EQ(kill(supervised.pid, SIGUSR1), 0);
+    ASSERT_EQ(kill(supervised.pid, SIGTSTP), 0);
+    const Ready app = wait_ready(supervised);
+    kill(app.pid, SIGKILL);  // testapp orphans lives on after its report
+    EXPECT_TRUE(wait_until([&] { return testing::children_of(supervised.pid).empty(); }, kQuick))
+        << "left: " << testing::children_of(supervised.pid).size();
+    EXPECT_NE(testing::process_state(supervised.pid), 'T');
+    ASSERT_EQ(kill(supervised.pid, stop), 0);
+    EXPECT_EQ(supervised.wait_exit(kQuick), 0) << stop;
+  }
+}
+
 TEST(Supervisor, WithoutGraceTheGroupGetsSigtermAndPidoneExitsAtOnce) {
   Supervised supervised;
   start_supervised(supervised, {"@testapp", "spawn", "signals", "--", "exit", "4"});
@@ -217,7 +246,8 @@ TEST(Supervisor, GraceLetsASlowSigtermHandlerFinish) {
   unlink(marker.c_str());
   Supervised supervised;
   const auto start = Clock::now();
-  start_supervised(supervised, {"--grace", "5", "@testapp", "spawn", "slow-term", "0.3", "0", marker, "--", "exit", "3"});
+  start_supervised(supervised,
+                   {"--grace", "5", "@testapp", "spawn", "slow-term", "0.3", "0", marker, "--", "exit", "3"});
   EXPECT_EQ(supervised.wait_exit(10s), 3);
   const auto elapsed = Clock::now() - start;
   EXPECT_EQ(access(marker.c_str(), F_OK), 0) << "the handler did not finish";
@@ -292,11 +322,13 @@ TEST(Supervisor, MovesToTheRootDirectoryButTheChildKeepsItsOwn) {
   wait_ready(supervised);
   EXPECT_TRUE(supervised.out->saw(std::string("grandchild cwd ") + here));
   char pidone_cwd[4096] = {};
-  EXPECT_TRUE(wait_until([&] {
-    const ssize_t length = readlink(("/proc/" + std::to_string(supervised.pid) + "/cwd").c_str(), pidone_cwd,
-                                    sizeof pidone_cwd - 1);
-    return length == 1 && pidone_cwd[0] == '/';
-  }, kQuick));
+  EXPECT_TRUE(wait_until(
+      [&] {
+        const ssize_t length =
+            readlink(("/proc/" + std::to_string(supervised.pid) + "/cwd").c_str(), pidone_cwd, sizeof pidone_cwd - 1);
+        return length == 1 && pidone_cwd[0] == '/';
+      },
+      kQuick));
 }
 
 TEST(Supervisor, ParentDeathSignalIsForwarded) {

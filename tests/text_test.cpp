@@ -65,7 +65,9 @@ TEST(Text, ParsesSecondsWithFractionsIntoMilliseconds) {
   EXPECT_EQ(ms, 1u);
   EXPECT_TRUE(parse_seconds("1000", 1000, ms));
   EXPECT_EQ(ms, 1000000u);
-  for (const char* bad : {"", "-1", "abc", "1.", ".5", "1.5x", "1..5", "1000.1", "1001", "1e3"})
+  EXPECT_TRUE(parse_seconds(".5", 1000, ms));
+  EXPECT_EQ(ms, 500u);
+  for (const char* bad : {"", "-1", "abc", "1.", ".", "..5", ".5.", "1.5x", "1..5", "1000.1", "1001", "1e3"})
     EXPECT_FALSE(parse_seconds(bad, 1000, ms)) << bad;
 }
 
