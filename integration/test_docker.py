@@ -310,6 +310,31 @@ def test_run_t_gives_the_app_the_terminal(docker, images, binaries):
     assert re.fullmatch(rf"tty (session=\w+ )?{expected}", result.stdout.strip()), result.stdout
 
 
+@pytest.mark.parametrize("terminal", [(), ("-t",)], ids=["no-terminal", "run-t"])
+def test_stop_lets_a_worker_left_behind_clean_up_in_the_default_grace(docker, images, terminal):
+    """docker stop: the application dies of SIGTERM at once; the worker it
+    started (SIGTERM handled, SIGHUP not, as servers are) gets SIGTERM, no
+    hangup, and finishes within pidone's default grace period."""
+    with container(docker, images, "/app/testapp", "spawn", "worker", "0.5", "--", "sleep",
+                   options=terminal) as app:
+        app.client.ready("grandchild")
+        elapsed = app.stop(10)
+        assert app.client.wait() == 143
+        app.client.wait_line("grandchild term-handled")
+    assert elapsed < QUICK_STOP
+
+
+def test_stop_kills_a_worker_ignoring_sigterm_at_the_default_deadline(docker, images, capsys):
+    with container(docker, images, "/app/testapp", "spawn", "worker", "ignore", "--", "sleep",
+                   options=("-t",)) as app:
+        app.client.ready("grandchild")
+        elapsed = app.stop(10)
+        assert app.client.wait() == 143, "pidone, not docker's SIGKILL, ended the container"
+    with capsys.disabled():
+        print(f"\n{images.platform}: docker stop -t 10 with a worker ignoring SIGTERM: {elapsed:.2f} s")
+    assert 3.0 <= elapsed < 10
+
+
 def test_run_it_ctrl_c_stops_the_app(docker, images):
     master, slave = os.openpty()
     try:  # the App owns the pty master from here on

@@ -163,7 +163,8 @@ def test_every_signal_sent_to_pid_1_reaches_the_application_and_its_group(boot):
         [member] = ready_lines(vm, "grandchild")
         [app] = ready_lines(vm, "")
         assert app.ppid == 1, "the application is not pidone's child, or pidone is not PID 1"
-        assert app.pgid == app.pid == app.sid, "group mode: the application leads its own session"
+        assert app.pgid == app.pid and app.sid == 1, \
+            "group mode with the console: the application leads a group in pidone's session"
         assert member.pgid == app.pgid
         for signo in FORWARDED:
             vm.wait_line(f"signal {signo}", BOOT_DEADLINE)
@@ -208,8 +209,8 @@ def test_runs_in_the_bare_environment_the_kernel_gives_init(boot):
     # The kernel gives init HOME and TERM only (pidone finds a command given
     # by name on the default PATH), mounts no /proc (pidone needs none), and
     # opens the console as init's fds 0-2 without making it init's
-    # controlling terminal (the application takes it: ^C on the console
-    # reaches the application's group).
+    # controlling terminal (pidone takes it and makes the application's group
+    # the foreground one: ^C on the console reaches that group).
     with boot(["testapp", "spawn", "read-file", "/proc/1/stat", "then",
                "spawn", "tty", "then", "env", "PATH"]) as vm:
         vm.wait_line("testapp: /proc/1/stat: No such file or directory", BOOT_DEADLINE)
@@ -218,16 +219,27 @@ def test_runs_in_the_bare_environment_the_kernel_gives_init(boot):
         assert vm.exit_status(BOOT_DEADLINE) == 0
 
 
-def test_grace_as_pid_1_lets_a_slow_handler_finish_and_kills_one_ignoring_sigterm(boot):
-    grace, handler_seconds = 4, 1.5
-    # Both helpers leave the application's session (detach): only kill(-1)
-    # reaches them. Then the application exits with status 5.
-    with boot(["--grace", grace, "--warn-reap", "/bin/testapp",
-               "spawn", "detach", "slow-term", handler_seconds, "then",
-               "spawn", "detach", "ignore-term", "then", "exit", "5"], ahead=False) as vm:
+# Two helpers the application leaves behind, one that cleans up on SIGTERM
+# and one that ignores it: either out of the application's session (only
+# kill(-1) reaches them), or in its group on the console, as servers are,
+# where a SIGHUP would kill them: the application's exit hangs up neither.
+LEFT_BEHIND = {
+    "detached": (["spawn", "detach", "slow-term", 1.5, "then", "spawn", "detach", "ignore-term", "then"],
+                 lambda slow, ignoring: slow.sid == slow.pid and ignoring.sid == ignoring.pid),
+    "group-on-console": (["spawn", "worker", 1.5, "then", "spawn", "worker", "ignore", "then"],
+                         lambda slow, ignoring: slow.pgid == ignoring.pgid and slow.sid == 1),
+}
+
+
+@pytest.mark.parametrize("helpers", LEFT_BEHIND)
+def test_grace_as_pid_1_lets_a_slow_handler_finish_and_kills_one_ignoring_sigterm(boot, helpers):
+    grace = 4
+    spawn_helpers, placed = LEFT_BEHIND[helpers]
+    # Then the application exits with status 5.
+    with boot(["--grace", grace, "--warn-reap", "/bin/testapp", *spawn_helpers, "exit", "5"], ahead=False) as vm:
         slow, ignoring = ready_lines(vm, "grandchild", 2)
         application_gone = time.monotonic()
-        assert slow.sid == slow.pid and ignoring.sid == ignoring.pid
+        assert placed(slow, ignoring), (slow, ignoring)
         vm.wait_line("grandchild signal 15", BOOT_DEADLINE)
         vm.wait_line("grandchild term-handled", BOOT_DEADLINE)
         assert vm.exit_status(grace + BOOT_DEADLINE) == 5

@@ -25,6 +25,13 @@
 //                        sleeps SECONDS (fractions allowed), creates
 //                        MARKER_FILE if given, prints `term-handled` and
 //                        exits with CODE (default 0).
+//   worker SECONDS|ignore
+//                        A process as servers are: only SIGTERM is handled,
+//                        every other signal keeps its default action (SIGHUP
+//                        kills it). Prints `ready ...`; on SIGTERM prints
+//                        `signal 15`, sleeps SECONDS, prints `term-handled`
+//                        and exits 0. With `ignore`, SIGTERM is SIG_IGN and
+//                        it waits forever.
 //   ignore-term          Sets SIGTERM to SIG_IGN, blocks every other signal,
 //                        prints `ready ...` and reports the other signals
 //                        like `signals`, forever.
@@ -444,6 +451,21 @@ int cmd_ignore_term(int, char**) {
   report_signals(others);
 }
 
+int cmd_worker(int argc, char** argv) {
+  if (argc != 2) usage("worker SECONDS|ignore");
+  if (strcmp(argv[1], "ignore") == 0) {
+    set_disposition(SIGTERM, reinterpret_cast<uintptr_t>(SIG_IGN));
+    announce_ready();
+    for (;;) pause();
+  }
+  SlowTerm slow;
+  slow.enabled = true;
+  slow.seconds = parse_seconds(argv[1]);
+  change_mask(SIG_BLOCK, bit(SIGTERM));
+  announce_ready();
+  report_signals(bit(SIGTERM), slow);
+}
+
 int cmd_sleep(int argc, char** argv) {
   if (argc > 2) usage("sleep [SECONDS]");
   announce_ready();
@@ -718,7 +740,7 @@ constexpr Subcommand kSubcommands[] = {
     {"read-file", cmd_read_file}, {"cwd", cmd_cwd},         {"env", cmd_env},
     {"detach", cmd_detach},   {"send", cmd_send},
     {"send-and-report", cmd_send_and_report}, {"mount-proc", cmd_mount_proc},
-    {"children", cmd_children},
+    {"children", cmd_children}, {"worker", cmd_worker},
 };
 
 int run(int argc, char** argv) {
