@@ -24,6 +24,9 @@ from binaries import REPO
 from harness import DEADLINE, App, run, wait_until
 
 DOCKER_ARCH = {"x86_64": "amd64", "aarch64": "arm64"}
+# The repository name scripts/build-images.sh tags the images with; tests
+# that share one engine from several checkouts give each its own.
+IMAGE = os.environ.get("PIDONE_IMAGE", "pidone")
 SESSION_LABEL = f"pidone-test={uuid.uuid4().hex[:12]}"
 # The legacy builder: the same path whether or not buildx is installed.
 BUILD_ENV = dict(os.environ, DOCKER_BUILDKIT="0")

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from binaries import REPO, arch_problem, binaries_for, must_not_skip, native_arch, unavailable
-from docker_support import DOCKER_ARCH, PrivateDaemon, docker_problem, image_entries, project_version
+from docker_support import DOCKER_ARCH, IMAGE, PrivateDaemon, docker_problem, image_entries, project_version
 from harness import run
 
 ARCHES = ("x86_64", "aarch64")
@@ -400,7 +400,7 @@ def loaded_image(request, release, version, empty_engine):
     """(arch, tag, `docker load` output) of one image tarball loaded into the empty engine."""
     arch = request.param
     runnable(arch)
-    tag = f"pidone:{version}-{DOCKER_ARCH[arch]}"
+    tag = f"{IMAGE}:{version}-{DOCKER_ARCH[arch]}"
     loaded = empty_engine.docker("load", "-i", released(release, image_tarball_name(version, arch)),
                                  timeout=120)
     return arch, tag, loaded.stdout

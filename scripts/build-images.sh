@@ -4,7 +4,8 @@
 # or registry needed), then prints their sizes.
 #   usage: scripts/build-images.sh [ARCH...]   (default: amd64 arm64)
 # Tags: pidone:<version>-<arch>, pidone:<version>-full-<arch>, and pidone:latest,
-# pidone:full for this machine's architecture.
+# pidone:full for this machine's architecture. PIDONE_IMAGE=NAME tags NAME:...
+# instead (checkouts that share one engine keep their images apart).
 set -euo pipefail
 shopt -s inherit_errexit
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,6 +13,7 @@ cd "$root"
 export DOCKER_BUILDKIT=0  # the same path with or without buildx installed
 
 minimal_limit_amd64=32768
+image=${PIDONE_IMAGE:-pidone}
 host_arch=$(dpkg --print-architecture)
 version=$(sed -n 's/^project(pidone VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 commit=$(git rev-parse --short=7 HEAD 2>/dev/null) || commit=unknown
@@ -70,11 +72,11 @@ build_arch() {
     prepare_foreign_arch "$arch" "$context"
     args+=(--platform "linux/$arch" --build-arg "ROOTFS_SOURCE=pidone-rootfs:$version-$arch")
   fi
-  build "$logs/minimal-$arch.log" "${args[@]}" --target minimal -t "pidone:$version-$arch" "$context"
-  build "$logs/full-$arch.log" "${args[@]}" --target full -t "pidone:$version-full-$arch" "$context"
+  build "$logs/minimal-$arch.log" "${args[@]}" --target minimal -t "$image:$version-$arch" "$context"
+  build "$logs/full-$arch.log" "${args[@]}" --target full -t "$image:$version-full-$arch" "$context"
   if [ "$arch" = "$host_arch" ]; then
-    docker tag "pidone:$version-$arch" pidone:latest
-    docker tag "pidone:$version-full-$arch" pidone:full
+    docker tag "$image:$version-$arch" "$image:latest"
+    docker tag "$image:$version-full-$arch" "$image:full"
   fi
 }
 
@@ -90,18 +92,18 @@ archs=("$@")
 for arch in "${archs[@]}"; do
   start=$SECONDS
   build_arch "$arch"
-  echo "build-images: built pidone:$version-$arch and pidone:$version-full-$arch in $((SECONDS - start))s"
+  echo "build-images: built $image:$version-$arch and $image:$version-full-$arch in $((SECONDS - start))s"
 done
 
 echo "Image sizes (uncompressed, docker image inspect .Size):"
 for arch in "${archs[@]}"; do
-  print_size "pidone:$version-$arch"
-  print_size "pidone:$version-full-$arch"
+  print_size "$image:$version-$arch"
+  print_size "$image:$version-full-$arch"
 done
 if [[ " ${archs[*]} " == *" amd64 "* ]]; then
-  size=$(docker image inspect -f '{{.Size}}' "pidone:$version-amd64")
+  size=$(docker image inspect -f '{{.Size}}' "$image:$version-amd64")
   if [ "$size" -gt "$minimal_limit_amd64" ]; then
-    echo "build-images: pidone:$version-amd64 is $size bytes, over the $minimal_limit_amd64-byte limit" >&2
+    echo "build-images: $image:$version-amd64 is $size bytes, over the $minimal_limit_amd64-byte limit" >&2
     exit 1
   fi
 fi

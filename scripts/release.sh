@@ -90,7 +90,7 @@ if [ "$with_images" = 1 ]; then
   scripts/build-images.sh "${images[@]}"
   for image_arch in "${images[@]}"; do
     tarball=$dist/pidone_${version}_image_$image_arch.tar
-    docker save -o "$tarball" "pidone:$version-$image_arch"
+    docker save -o "$tarball" "${PIDONE_IMAGE:-pidone}:$version-$image_arch"
     chmod 0644 "$tarball"
   done
 fi
