@@ -63,15 +63,17 @@ def pidone_binaries():
     return binaries
 
 
-def init_command(name):
-    """(argv prefix, environment) of the init called `name` in the tables."""
+def init_command(name, variables=()):
+    """(argv prefix, environment) of the init called `name` in the tables,
+    with `variables` ((NAME, value) pairs) added to the environment."""
     if name in PEERS:
         argv, extra = PEERS[name]
         if not os.access(argv[0], os.X_OK):
             unavailable(f"{argv[0]} is missing (apt-get install dumb-init tini)")
-        return argv, dict(os.environ, **extra)
-    flags, extra = {"pidone": PIDONE_DEFAULTS, **AS_DUMB_INIT, **AS_TINI}[name]
-    return [str(pidone_binaries().pidone), *flags, "--"], dict(os.environ, **extra)
+    else:
+        flags, extra = {"pidone": PIDONE_DEFAULTS, **AS_DUMB_INIT, **AS_TINI}[name]
+        argv = [str(pidone_binaries().pidone), *flags, "--"]
+    return argv, dict(os.environ, **extra, **dict(variables))
 
 
 def app(*args):
@@ -79,9 +81,9 @@ def app(*args):
 
 
 @functools.cache
-def signal_reach_and_session(name):
+def signal_reach_and_session(name, variables=()):
     """('group' or 'child only', 'new' or "init's") under the init `name`."""
-    argv, env = init_command(name)
+    argv, env = init_command(name, variables)
     with App([*argv, *app("spawn", "signals", "--", "signals")], env=env) as running:
         grandchild = running.ready("grandchild")
         child = running.ready()
@@ -190,3 +192,43 @@ def test_tini_permutes_the_words_after_the_command_pidone_and_dumb_init_do_not()
 def test_pidone_runs_tinis_command_line_once_the_double_dash_comes_first():
     argv, env = init_command("pidone")
     assert run([*argv, "echo", "--serve"], env=env).stdout == "--serve\n"
+
+
+# The peers' variables, read by pidone as the peers read them: each value
+# gives the peer's outcome under pidone, plus one warning line where the
+# value would be a typo in a PIDONE_ variable.
+
+@pytest.mark.parametrize("value", ["0", "1", "", "yes", "00", "false", " 0"])
+def test_dumb_init_setsid_value_means_what_it_means_to_dumb_init(value):
+    variables = (("DUMB_INIT_SETSID", value),)
+    assert signal_reach_and_session("pidone", variables) == signal_reach_and_session("dumb-init", variables)
+
+
+def debug_output(name, variables):
+    """True when the init prints more than a warning about the variable."""
+    argv, env = init_command(name, variables)
+    result = run([*argv, "true"], env=env)
+    assert result.code == 0, result
+    return any(not line.startswith(f"[pidone] {variables[0][0]}: ") for line in result.stderr_lines)
+
+
+@pytest.mark.parametrize("value", ["1", "0", "", "2", "yes", "true", "01"])
+def test_dumb_init_debug_value_means_what_it_means_to_dumb_init(value):
+    variables = (("DUMB_INIT_DEBUG", value),)
+    assert debug_output("pidone", variables) == debug_output("dumb-init", variables)
+
+
+def shows_information(name, variables):
+    """True when the init prints its level-2 line about starting the command
+    (tini: `[INFO  tini ...] Spawned child process`, pidone: `started`)."""
+    argv, env = init_command(name, variables)
+    result = run([*argv, "true"], env=env)
+    assert result.code == 0, result
+    output = result.stdout + result.stderr
+    return "[INFO  tini" in output or "] started true as pid" in output
+
+
+@pytest.mark.parametrize("value", ["0", "1", "2", "3", "", "x", "2x", " 2", "+2", "-1", "-0", "12345"])
+def test_tini_verbosity_value_means_what_it_means_to_tini(value):
+    variables = (("TINI_VERBOSITY", value),)
+    assert shows_information("pidone", variables) == shows_information("tini -s", variables)
