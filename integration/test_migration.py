@@ -15,14 +15,18 @@ started, in the application's process group):
 - as PID 1 (a new PID namespace, as in a container): the init exits at once
   when the application exits, or gives what remains its grace period.
 
-The peers are Debian's amd64 packages, so this runs the native pidone only.
+The peers' variables are compared the same way: each value of
+DUMB_INIT_SETSID, DUMB_INIT_DEBUG and TINI_VERBOSITY must do under pidone
+what it does under the peer that defines it.
+
+The peers are Debian's amd64 packages, so this runs the native pidone only;
+each outcome is measured once per init and setting.
 """
 
 import functools
 import os
 import shutil
 import signal
-import subprocess
 
 import pytest
 
