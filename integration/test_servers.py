@@ -140,7 +140,7 @@ class StopTimer:
 # The issue's command line: the shell stays, PostgreSQL is its child.
 PG_WRAPPER = "[ -f /d/db/PG_VERSION ] || initdb -D /d/db; postgres -D /d/db -k /tmp"
 PG_EXEC = "[ -f /d/db/PG_VERSION ] || initdb -D /d/db; exec postgres -D /d/db -k /tmp"
-PG_ROWS = 200_000  # enough dirty pages that the shutdown checkpoint takes a while
+PG_ROWS = 20_000  # dirty pages: the shutdown checkpoint has something to write
 PG_READY = "database system is ready to accept connections"
 PG_SHUT_DOWN = "database system is shut down"
 PG_CLEAN_START = re.compile(r"database system was shut down at ")
@@ -177,7 +177,8 @@ class PgRun(Stop):
 
 def stop_postgres_and_restart(docker, image, volume, setting, command, env=None, entrypoint=None):
     """Writes a table, `docker stop`s the server, then starts PostgreSQL
-    again (exec, defaults) on the same volume and reads the table back."""
+    again (exec, defaults) on the same volume and reads the table back
+    (that second server is simply removed)."""
     with start_postgres(docker, image, volume, command, env, entrypoint) as server:
         psql(server, f"CREATE TABLE written_before_stop AS SELECT g AS n FROM generate_series(1, {PG_ROWS}) g")
         logged_before_stop = len(server.client.stderr.lines)
@@ -187,8 +188,6 @@ def stop_postgres_and_restart(docker, image, volume, setting, command, env=None,
     with start_postgres(docker, image, volume, ("-c", PG_EXEC)) as again:
         next_start = pg_messages(again.client.stderr.lines)
         rows = int(psql(again, "SELECT count(*) FROM written_before_stop"))
-        StopTimer(again).wait()
-        again.client.wait_exited()
     at_stop_summary = ", then ".join(m for m in at_stop if "shutdown request" in m or m == PG_SHUT_DOWN)
     if PG_SHUT_DOWN not in at_stop:
         at_stop_summary = f"{at_stop_summary}, then nothing" if at_stop_summary else "nothing"
@@ -232,7 +231,6 @@ def test_postgres_shuts_down_cleanly_behind_a_wrapper_and_with_exec(docker, imag
         assert (run_.status, clean_shutdown(run_)) == (143, True), run_
         assert run_.seconds < DEFAULT_GRACE, run_
     assert grace0.status == 143
-    assert "received smart shutdown request" in grace0.at_stop_messages, grace0
     assert PG_SHUT_DOWN not in grace0.at_stop_messages, grace0
     assert PG_RECOVERY in grace0.next_start_messages, grace0
     assert no_init.status == 137 and no_init.seconds >= DOCKER_STOP_TIMEOUT * 0.9, no_init
@@ -300,11 +298,14 @@ class InFlightRequest:
 
 
 def nginx_at_stop(lines, workers):
-    """How the master and each worker reacted to the stop signal."""
+    """The signal the master got from pidone (PID 1), and each worker's first
+    reaction to the stop."""
     messages = nginx_messages(lines)
-    master = [m for pid, m in messages if pid not in workers and re.match(r"signal \d+ \(SIG", m)]
-    reactions = {pid: m for pid, m in messages
-                 if pid in workers and m in ("gracefully shutting down", "exiting")}
+    master = [m for pid, m in messages if pid not in workers and re.match(r"signal \d+ .* from 1\b", m)]
+    reactions = {}
+    for pid, message in messages:
+        if pid in workers and message in ("gracefully shutting down", "exiting"):
+            reactions.setdefault(pid, message)
     return master, reactions
 
 
