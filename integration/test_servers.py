@@ -7,8 +7,9 @@ happened: how long `docker stop` took, the exit status, what the server
 logged at the stop, and what came after (the next start, the request in
 flight, the worker).
 
-The image keeps a stable tag of its own ({IMAGE}-servers:debian12) and is
-not removed at the end, so that only the first run installs the packages.
+The image keeps a stable tag of its own, $PIDONE_IMAGE-servers:debian12
+(pidone-servers:debian12 by default), and is not removed at the end, so that
+only the first run installs the packages.
 Without a Docker engine every test skips (fails when CI=true or
 PIDONE_REQUIRE_ALL=1).
 """
@@ -36,6 +37,7 @@ IMAGE_BUILD_TIMEOUT = 1800  # the first build downloads and installs PostgreSQL 
 SERVER_START = 60.0  # seconds; generous for a loaded 2-core machine
 DOCKER_STOP_TIMEOUT = 10  # docker stop's default
 DEFAULT_GRACE = 3.0  # pidone's grace period as PID 1
+STOP_SLACK = 2.0  # seconds of a docker stop that are docker's own, on a loaded machine
 
 _problem = docker_problem()
 if _problem and not must_not_skip():
@@ -100,7 +102,7 @@ def print_table(capsys, title, header, rows):
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
     with capsys.disabled():
         print(f"\n{title}")
-        for cells in (header, *rows):
+        for cells in (header, ["---"] * len(header), *rows):
             print("| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |")
 
 
@@ -229,7 +231,7 @@ def test_postgres_shuts_down_cleanly_behind_a_wrapper_and_with_exec(docker, imag
         assert run_.rows_after == PG_ROWS, (run_.setting, "the data written before the stop is there")
     for run_ in (defaults, single_child):
         assert (run_.status, clean_shutdown(run_)) == (143, True), run_
-        assert run_.seconds < DEFAULT_GRACE, run_
+        assert run_.seconds < DEFAULT_GRACE + STOP_SLACK, run_
     assert grace0.status == 143
     assert PG_SHUT_DOWN not in grace0.at_stop_messages, grace0
     assert PG_RECOVERY in grace0.next_start_messages, grace0
@@ -401,6 +403,6 @@ def test_entrypoint_worker_and_exec_server_shut_down_cleanly(docker, image, caps
         assert stop.status == 0, (stop, "the exit status is the server's")
     (defaults, _, _, finished, reaped, _), (grace0, _, _, finished0, reaped0, _) = results
     assert (finished, reaped) == (True, True), defaults
-    assert WORKER_JOB_SECONDS <= defaults.seconds < DEFAULT_GRACE, defaults
+    assert WORKER_JOB_SECONDS <= defaults.seconds < DEFAULT_GRACE + STOP_SLACK, defaults
     assert (finished0, reaped0) == (False, False), grace0
     assert grace0.seconds < WORKER_JOB_SECONDS, grace0
