@@ -177,15 +177,34 @@ class PgRun(Stop):
     rows_after: int
 
 
-def stop_postgres_and_restart(docker, image, volume, setting, command, env=None, entrypoint=None):
-    """Writes a table, `docker stop`s the server, then starts PostgreSQL
-    again (exec, defaults) on the same volume and reads the table back
-    (that second server is simply removed)."""
+@contextlib.contextmanager
+def open_session(server):
+    """A client session busy with a long query (a connection pool's, say),
+    open until the server ends it or the block ends."""
+    client = subprocess.Popen(server.docker.command("exec", server.name, "psql", "-h", "/tmp", "-d", "postgres",
+                                                    "-c", "SELECT pg_sleep(600)"),
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: psql(server, "SELECT count(*) FROM pg_stat_activity "
+                                        "WHERE query = 'SELECT pg_sleep(600)'") == "1",
+                   message="the session's query to run")
+        yield
+    finally:
+        client.kill()
+        client.wait(DEADLINE)
+
+
+def stop_postgres_and_restart(docker, image, volume, setting, command, env=None, entrypoint=None,
+                              session=False):
+    """Writes a table, `docker stop`s the server (with a session open if
+    `session`), then starts PostgreSQL again (exec, defaults) on the same
+    volume and reads the table back (that second server is simply removed)."""
     with start_postgres(docker, image, volume, command, env, entrypoint) as server:
         psql(server, f"CREATE TABLE written_before_stop AS SELECT g AS n FROM generate_series(1, {PG_ROWS}) g")
-        logged_before_stop = len(server.client.stderr.lines)
-        seconds = StopTimer(server).wait()
-        status = server.client.wait_exited()
+        with open_session(server) if session else contextlib.nullcontext():
+            logged_before_stop = len(server.client.stderr.lines)
+            seconds = StopTimer(server).wait()
+            status = server.client.wait_exited()
         at_stop = pg_messages(server.client.stderr.lines[logged_before_stop:])
     with start_postgres(docker, image, volume, ("-c", PG_EXEC)) as again:
         next_start = pg_messages(again.client.stderr.lines)
@@ -406,3 +425,29 @@ def test_entrypoint_worker_and_exec_server_shut_down_cleanly(docker, image, caps
     assert WORKER_JOB_SECONDS <= defaults.seconds < DEFAULT_GRACE + STOP_SLACK, defaults
     assert (finished0, reaped0) == (False, False), grace0
     assert grace0.seconds < WORKER_JOB_SECONDS, grace0
+
+
+def test_postgres_smart_shutdown_waits_for_sessions_fast_shutdown_ends_them(docker, image, capsys):
+    """PostgreSQL reads SIGTERM as a smart shutdown: with a session open it
+    waits for the session, until docker's SIGKILL, and the next start
+    recovers. PIDONE_REWRITE=TERM:INT makes it a fast shutdown: the session
+    is ended, the shutdown is clean, within a second or two."""
+    scenarios = [("pidone, defaults (SIGTERM: smart), a session open", {}),
+                 ("pidone PIDONE_REWRITE=TERM:INT (fast), a session open", {"PIDONE_REWRITE": "TERM:INT"})]
+    runs = []
+    for setting, env in scenarios:
+        with fresh_volume(docker) as volume:
+            runs.append(stop_postgres_and_restart(docker, image, volume, setting, ("-c", PG_EXEC), env,
+                                                  session=True))
+    print_table(capsys, "PostgreSQL 15 (exec) after `docker stop`, a session open:",
+                ("init", "docker stop", "exit", "PostgreSQL's log at stop", "at the next start"),
+                [(r.setting, f"{r.seconds:.2f} s", r.status, r.at_stop, r.after) for r in runs])
+    smart, fast = runs
+    assert "received smart shutdown request" in smart.at_stop_messages, smart
+    assert smart.status == 137 and smart.seconds >= DOCKER_STOP_TIMEOUT * 0.9, smart
+    assert PG_RECOVERY in smart.next_start_messages, smart
+    assert "received fast shutdown request" in fast.at_stop_messages, fast
+    assert (fast.status, clean_shutdown(fast)) == (0, True), fast
+    assert fast.seconds < STOP_SLACK * 2, fast
+    for run_ in runs:
+        assert run_.rows_after == PG_ROWS, run_
