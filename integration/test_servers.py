@@ -94,6 +94,17 @@ def socket_dir():
         shutil.rmtree(path, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def removed_on_failure(container):
+    """For a container started outside a `with` block: removed if what
+    follows fails."""
+    try:
+        yield
+    except BaseException:
+        container.__exit__(None, None, None)
+        raise
+
+
 def env_options(env):
     return [option for name, value in env.items() for option in ("-e", f"{name}={value}")]
 
@@ -166,12 +177,15 @@ def start_postgres(docker, image, volume, command, env=None, entrypoint=None):
     else:
         command = ("/bin/sh", *command)
     server = Container(docker, image, *command, platform=PLATFORM, options=options)
-    server.client.stderr.wait_for(lambda line: line.endswith(PG_READY), timeout=SERVER_START)
+    with removed_on_failure(server):
+        server.client.stderr.wait_for(lambda line: line.endswith(PG_READY), timeout=SERVER_START)
     return server
 
 
 @dataclass
 class PgRun(Stop):
+    """A stop of PostgreSQL and the next start on the same volume."""
+
     at_stop_messages: list
     next_start_messages: list
     rows_after: int
@@ -282,9 +296,10 @@ def nginx_workers(lines):
 def start_nginx(docker, image, sockets, command, env):
     server = Container(docker, image, *command, platform=PLATFORM,
                        options=("-v", f"{sockets}:/sock", *env_options(env)))
-    wait_until(lambda: len(nginx_workers(server.client.stderr.lines)) == NGINX_WORKERS
-               and (sockets / "nginx.sock").exists(), timeout=SERVER_START,
-               message=f"nginx's {NGINX_WORKERS} workers and its socket")
+    with removed_on_failure(server):
+        wait_until(lambda: len(nginx_workers(server.client.stderr.lines)) == NGINX_WORKERS
+                   and (sockets / "nginx.sock").exists(), timeout=SERVER_START,
+                   message=f"nginx's {NGINX_WORKERS} workers and its socket")
     return server
 
 
