@@ -90,7 +90,9 @@ def test_sigterm_to_pid1_from_inside_the_namespace_stops_the_application(binarie
         pidone = pidone_host_pid(app)
         sender = run(["nsenter", "--target", pidone, "--pid", "--mount", "--",
                       *binaries.app("send", 15, 1)])
-        assert (sender.code, sender.stdout_lines) == (0, ["sent 15 1"])
+        # Once the application is gone, pidone SIGTERMs every process of the
+        # namespace, the sender included if it has not exited yet.
+        assert (sender.code, sender.stdout_lines) in ((0, ["sent 15 1"]), (143, []))
         assert app.wait() == 143
 
 
