@@ -124,8 +124,8 @@ class Stop:
     setting: str
     seconds: float
     status: int
-    at_stop: str  # what the server logged
-    after: str  # what came after: the next start, the request, the worker
+    at_stop: str  # what the server (or the worker) did at the stop
+    after: str  # what came after (the next start, the request), or before
 
 
 class StopTimer:
@@ -351,11 +351,11 @@ def stop_nginx_during_a_request(docker, image, setting, env):
         logged_before_stop = len(server.client.stderr.lines)
         request = InFlightRequest(sockets / "nginx.sock")
         stop = StopTimer(server)
-        def every_worker_reacted():
+        def every_process_reacted():
             master, by_worker = nginx_at_stop(server.client.stderr.lines[logged_before_stop:], workers)
-            return len(by_worker) == NGINX_WORKERS and (master, by_worker)
+            return master and len(by_worker) == NGINX_WORKERS and (master, by_worker)
 
-        master, by_worker = wait_until(every_worker_reacted, message="every nginx worker to react to the stop")
+        master, by_worker = wait_until(every_process_reacted, message="nginx's master and workers to react to the stop")
         held_open = stop.running  # the stop waits for the request
         body = request.read_rest()
         seconds = stop.wait()
@@ -414,7 +414,7 @@ def stop_entrypoint(docker, image, setting, env):
     what = (f"worker: signals {', '.join(signals) or 'none'}; "
             + (f"finished its job, exit {WORKER_STATUS}, reaped by pidone" if finished and reaped
                else "finished, not reaped" if finished else "killed by the kernel halfway"))
-    return (Stop(setting, seconds, status, what, f"zombies while running: {zombies}"),
+    return (Stop(setting, seconds, status, what, f"zombies: {zombies}"),
             worker, int(master), finished, reaped, int(zombies))
 
 
@@ -429,7 +429,7 @@ def test_entrypoint_worker_and_exec_server_shut_down_cleanly(docker, image, caps
     rows = [("pidone, defaults", {}), ("pidone PIDONE_GRACE=0", {"PIDONE_GRACE": "0"})]
     results = [stop_entrypoint(docker, image, setting, env) for setting, env in rows]
     print_table(capsys, "entrypoint.sh (worker &; exec nginx) after `docker stop`, TERM:QUIT:",
-                ("init", "docker stop", "exit", "at stop", "before"),
+                ("init", "docker stop", "exit", "the worker", "while running"),
                 [(r.setting, f"{r.seconds:.2f} s", r.status, r.at_stop, r.after) for r, *_ in results])
     for stop, worker, master, _, _, zombies in results:
         assert worker.ppid == master, (stop, "exec made nginx the worker's parent")
@@ -439,7 +439,6 @@ def test_entrypoint_worker_and_exec_server_shut_down_cleanly(docker, image, caps
     assert (finished, reaped) == (True, True), defaults
     assert WORKER_JOB_SECONDS <= defaults.seconds < DEFAULT_GRACE + STOP_SLACK, defaults
     assert (finished0, reaped0) == (False, False), grace0
-    assert grace0.seconds < WORKER_JOB_SECONDS, grace0
 
 
 def test_postgres_smart_shutdown_waits_for_sessions_fast_shutdown_ends_them(docker, image, capsys):
