@@ -275,6 +275,32 @@ def test_postgres_shuts_down_cleanly_behind_a_wrapper_and_with_exec(docker, imag
         assert (run_.status, clean_shutdown(run_)) == (0, True), run_
 
 
+def test_postgres_smart_shutdown_waits_for_sessions_fast_shutdown_ends_them(docker, image, capsys):
+    """PostgreSQL reads SIGTERM as a smart shutdown: with a session open it
+    waits for the session, until docker's SIGKILL, and the next start
+    recovers. PIDONE_REWRITE=TERM:INT makes it a fast shutdown: the session
+    is ended, the shutdown is clean, within a second or two."""
+    scenarios = [("pidone, defaults (SIGTERM: smart), a session open", {}),
+                 ("pidone PIDONE_REWRITE=TERM:INT (fast), a session open", {"PIDONE_REWRITE": "TERM:INT"})]
+    runs = []
+    for setting, env in scenarios:
+        with fresh_volume(docker) as volume:
+            runs.append(stop_postgres_and_restart(docker, image, volume, setting, ("-c", PG_EXEC), env,
+                                                  session=True))
+    print_table(capsys, "PostgreSQL 15 (exec) after `docker stop`, a session open:",
+                ("init", "docker stop", "exit", "PostgreSQL's log at stop", "at the next start"),
+                [(r.setting, f"{r.seconds:.2f} s", r.status, r.at_stop, r.after) for r in runs])
+    smart, fast = runs
+    assert "received smart shutdown request" in smart.at_stop_messages, smart
+    assert smart.status == 137 and smart.seconds >= DOCKER_STOP_TIMEOUT * 0.9, smart
+    assert PG_RECOVERY in smart.next_start_messages, smart
+    assert "received fast shutdown request" in fast.at_stop_messages, fast
+    assert (fast.status, clean_shutdown(fast)) == (0, True), fast
+    assert fast.seconds < STOP_SLACK * 2, fast
+    for run_ in runs:
+        assert run_.rows_after == PG_ROWS, run_
+
+
 # ---- nginx: graceful quit with PIDONE_REWRITE=TERM:QUIT ----
 
 NGINX = ("nginx", "-c", "/etc/nginx/servers.conf")
@@ -439,29 +465,3 @@ def test_entrypoint_worker_and_exec_server_shut_down_cleanly(docker, image, caps
     assert (finished, reaped) == (True, True), defaults
     assert WORKER_JOB_SECONDS <= defaults.seconds < DEFAULT_GRACE + STOP_SLACK, defaults
     assert (finished0, reaped0) == (False, False), grace0
-
-
-def test_postgres_smart_shutdown_waits_for_sessions_fast_shutdown_ends_them(docker, image, capsys):
-    """PostgreSQL reads SIGTERM as a smart shutdown: with a session open it
-    waits for the session, until docker's SIGKILL, and the next start
-    recovers. PIDONE_REWRITE=TERM:INT makes it a fast shutdown: the session
-    is ended, the shutdown is clean, within a second or two."""
-    scenarios = [("pidone, defaults (SIGTERM: smart), a session open", {}),
-                 ("pidone PIDONE_REWRITE=TERM:INT (fast), a session open", {"PIDONE_REWRITE": "TERM:INT"})]
-    runs = []
-    for setting, env in scenarios:
-        with fresh_volume(docker) as volume:
-            runs.append(stop_postgres_and_restart(docker, image, volume, setting, ("-c", PG_EXEC), env,
-                                                  session=True))
-    print_table(capsys, "PostgreSQL 15 (exec) after `docker stop`, a session open:",
-                ("init", "docker stop", "exit", "PostgreSQL's log at stop", "at the next start"),
-                [(r.setting, f"{r.seconds:.2f} s", r.status, r.at_stop, r.after) for r in runs])
-    smart, fast = runs
-    assert "received smart shutdown request" in smart.at_stop_messages, smart
-    assert smart.status == 137 and smart.seconds >= DOCKER_STOP_TIMEOUT * 0.9, smart
-    assert PG_RECOVERY in smart.next_start_messages, smart
-    assert "received fast shutdown request" in fast.at_stop_messages, fast
-    assert (fast.status, clean_shutdown(fast)) == (0, True), fast
-    assert fast.seconds < STOP_SLACK * 2, fast
-    for run_ in runs:
-        assert run_.rows_after == PG_ROWS, run_
