@@ -195,9 +195,10 @@ class PgRun(Stop):
 def open_session(server):
     """A client session busy with a long query (a connection pool's, say),
     open until the server ends it or the block ends."""
-    client = subprocess.Popen(server.docker.command("exec", server.name, "psql", "-h", "/tmp", "-d", "postgres",
-                                                    "-c", "SELECT pg_sleep(600)"),
-                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = server.docker.command("exec", server.name, "psql", "-h", "/tmp", "-d", "postgres",
+                                    "-c", "SELECT pg_sleep(600)")
+    client = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
     try:
         wait_until(lambda: psql(server, "SELECT count(*) FROM pg_stat_activity "
                                         "WHERE query = 'SELECT pg_sleep(600)'") == "1",
@@ -214,7 +215,8 @@ def stop_postgres_and_restart(docker, image, volume, setting, command, env=None,
     `session`), then starts PostgreSQL again (exec, defaults) on the same
     volume and reads the table back (that second server is simply removed)."""
     with start_postgres(docker, image, volume, command, env, entrypoint) as server:
-        psql(server, f"CREATE TABLE written_before_stop AS SELECT g AS n FROM generate_series(1, {PG_ROWS}) g")
+        psql(server, "CREATE TABLE written_before_stop AS "
+                     f"SELECT g AS n FROM generate_series(1, {PG_ROWS}) g")
         with open_session(server) if session else contextlib.nullcontext():
             logged_before_stop = len(server.client.stderr.lines)
             seconds = StopTimer(server).wait()
@@ -381,7 +383,8 @@ def stop_nginx_during_a_request(docker, image, setting, env):
             master, by_worker = nginx_at_stop(server.client.stderr.lines[logged_before_stop:], workers)
             return master and len(by_worker) == NGINX_WORKERS and (master, by_worker)
 
-        master, by_worker = wait_until(every_process_reacted, message="nginx's master and workers to react to the stop")
+        master, by_worker = wait_until(every_process_reacted,
+                                       message="nginx's master and workers to react to the stop")
         held_open = stop.running  # the stop waits for the request
         body = request.read_rest()
         seconds = stop.wait()
