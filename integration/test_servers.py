@@ -1,11 +1,13 @@
 """Real servers under pidone on Docker (amd64): Debian's PostgreSQL 15 and
 nginx in an image FROM debian:12 with pidone as ENTRYPOINT
 (integration/servers/Dockerfile), stopped with `docker stop` as a user
-would. Every scenario runs under pidone's defaults and with
-PIDONE_GRACE=0 (dumb-init's immediate exit), and prints a table of what
-happened: how long `docker stop` took, the exit status, what the server
-logged at the stop, and what came after (the next start, the request in
-flight, the worker).
+would: PostgreSQL behind a shell wrapper and with exec, nginx with a request
+in flight, an entrypoint that starts a worker and execs nginx. Each runs
+under pidone's defaults and with PIDONE_GRACE=0 (dumb-init's immediate
+exit); PostgreSQL's smart and fast shutdowns are also compared with a
+session open. Each test prints a table of what happened: how long
+`docker stop` took, the exit status, what the server logged at the stop,
+and what came after (the next start, the request in flight, the worker).
 
 The image keeps a stable tag of its own, $PIDONE_IMAGE-servers:debian12
 (pidone-servers:debian12 by default), and is not removed at the end, so that
