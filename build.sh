@@ -9,6 +9,6 @@ scripts/build-all.sh build
 # and the demonstration.
 scripts/binfmt-aarch64.sh
 engine=$(scripts/docker-engine.sh start)
-trap 'scripts/docker-engine.sh stop $engine' EXIT
+trap 'scripts/docker-engine.sh stop "$engine"' EXIT
 scripts/build-images.sh
 scripts/demo.sh

@@ -19,5 +19,5 @@ bench/run.sh --quick
 # Before pytest, whose aarch64 tests run the aarch64 programs directly.
 scripts/binfmt-aarch64.sh
 engine=$(scripts/docker-engine.sh start)
-trap 'scripts/docker-engine.sh stop $engine' EXIT
+trap 'scripts/docker-engine.sh stop "$engine"' EXIT
 /usr/bin/python3 -m pytest integration

@@ -5,9 +5,9 @@
 #              --network none) with --pidfile=/run/pidone/dockerd.pid, waits
 #              until it answers, and prints its pid on stdout (nothing when
 #              an engine already answered).
-#   stop [PID]: stops the daemon that `start` started, from any clone: the pid
-#              in that file, if its command line names that pidfile (with
-#              PID, only if it is that one). Never another dockerd.
+#   stop PID:  stops dockerd PID if `start` started it, in this clone or
+#              another: the pid in that file, whose command line names that
+#              pidfile. Never another dockerd; an empty PID stops nothing.
 #   pid:       prints that daemon's pid, if it runs.
 # The pidfile lives outside the clone so that a fresh clone finds a daemon an
 # older one left running. PIDONE_RUN_DIR overrides /run/pidone.
@@ -65,8 +65,12 @@ start() {
 stop() {
   local pid
   pid=$(ours)
-  if [ -z "$pid" ] || [ "${1:-$pid}" != "$pid" ]; then
-    echo "docker-engine: no dockerd started by this script runs${1:+ as pid $1}"
+  if [ -z "$1" ]; then
+    echo "docker-engine: no dockerd to stop"
+    return 0
+  fi
+  if [ "$1" != "$pid" ]; then
+    echo "docker-engine: pid $1 is no dockerd started by this script; not stopping it"
     return 0
   fi
   "${as_root[@]}" kill -TERM "$pid"
@@ -85,5 +89,5 @@ case "${1:-}" in
   start) start ;;
   stop) stop "${2:-}" ;;
   pid) ours ;;
-  *) echo "usage: $0 start|stop [PID]|pid" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop PID|pid" >&2; exit 2 ;;
 esac

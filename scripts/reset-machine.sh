@@ -125,6 +125,7 @@ dockerd() {
     return 0
   fi
   act scripts/docker-engine.sh stop "$pid"
+  engine_started=
 }
 
 binfmt() {
