@@ -21,7 +21,8 @@ deadline_seconds=${PIDONE_DOCKERD_TIMEOUT:-60}
 as_root=()
 [ "$(id -u)" = 0 ] || as_root=(sudo)
 answers() { docker info >/dev/null 2>&1; }
-alive() { [ -d "/proc/$1" ]; }
+# Running: a zombie (exited, not yet reaped by its parent) is not.
+alive() { local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) && [ "$(awk '{ print $1 }' <<<"${stat##*)}")" != Z ]; }
 
 # The pid of the dockerd that `start` started, or nothing.
 ours() {
