@@ -20,7 +20,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-binfmt=${PIDONE_BINFMT_DIR:-/proc/sys/fs/binfmt_misc}
+binfmt=/proc/sys/fs/binfmt_misc
 image_prefixes=(pidone)
 [ -z "${PIDONE_IMAGE:-}" ] || image_prefixes+=("$PIDONE_IMAGE")
 all_steps=(containers images cache kernels dockerd binfmt)
