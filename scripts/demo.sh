@@ -63,8 +63,9 @@ demo_image() {
   cp "build/${build_arch[$arch]}/bin/testapp" "$context/"
   printf 'FROM %s\nCOPY testapp /bin/testapp\nCMD ["/bin/testapp", "sleep"]\n' \
     "$image:$version-$arch" >"$context/Dockerfile"
-  docker build -q --network none --platform "linux/$arch" -t "$image-demo:$arch" "$context" >/dev/null &&
-    images+=("$image-demo:$arch")
+  docker build -q --network none --platform "linux/$arch" -t "$image-demo:$arch" "$context" \
+    >"$work/build-$arch.log" 2>&1 || { cat "$work/build-$arch.log" >&2; return 1; }
+  images+=("$image-demo:$arch")
 }
 
 # Starts a container (name $1) and waits until testapp has said `ready`.
