@@ -21,12 +21,11 @@ ARG ROOTFS_SOURCE=builder
 
 FROM --platform=${BUILDPLATFORM:-linux/amd64} ${DEBIAN_IMAGE} AS builder
 WORKDIR /src
-# The host build's toolchain packages (scripts/debian-packages.txt up to its
-# test-only part), plus what the full flavour ships.
+# The static presets' toolchain (scripts/debian-packages.txt, section
+# toolchain), plus what the full flavour ships.
 COPY scripts/install-deps.sh scripts/debian-packages.txt scripts/
-RUN sed -i '/^# *test-only/,$d' scripts/debian-packages.txt \
- && printf '%s\n' ca-certificates tzdata >>scripts/debian-packages.txt \
- && scripts/install-deps.sh \
+RUN scripts/install-deps.sh toolchain \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/*
 COPY . .
 ARG TARGETARCH
