@@ -1,0 +1,217 @@
+"""pidone under Podman, rootful and rootless, for amd64 and arm64 each
+(arm64 through qemu-user binfmt_misc): the product image and a derived
+image; `podman run --init --init-path=<pidone>` with pidone in place of
+catatonit, on an image with no init of its own; and a pod whose infra
+container is pidone in pause mode, PID 1 of the pod's PID namespace.
+
+The engine is prepared by scripts/podman-setup.sh (containers.conf, the
+rootless user); the images are Docker's (test_docker builds them), moved
+over with `docker save | podman load`. Every container has no network.
+"""
+
+import re
+import tempfile
+from dataclasses import dataclass
+
+import pytest
+
+from binaries import must_not_skip, unavailable
+from docker_support import IMAGE, Container
+from harness import SIGRTMIN, children_of, status_field, wait_until, zombie_children
+from podman_support import ROOTLESS_USER, Podman, podman_problem, world_readable_copy
+from test_docker import docker, images  # noqa: F401 (fixtures: the engine and the images)
+
+QUICK_STOP = 2.0  # seconds; podman stop's own timeout here is 10
+ORPHANS = 500
+NONROOT = 65532
+
+_problem = podman_problem()
+if _problem and not must_not_skip():
+    pytest.skip(_problem, allow_module_level=True)
+
+
+@pytest.fixture(scope="session", params=["rootful", "rootless"])
+def podman(request):
+    if _problem:
+        unavailable(_problem)
+    engine = Podman(ROOTLESS_USER if request.param == "rootless" else None)
+    yield engine
+    engine.remove_created()
+
+
+@pytest.fixture(scope="session")
+def shared_dir():
+    """Files the rootless user (and the containers' user 65532) can read."""
+    with tempfile.TemporaryDirectory(prefix="pidone-podman-") as directory:
+        yield directory
+
+
+@pytest.fixture(scope="session")
+def bare_image(docker, images, binaries):  # noqa: F811
+    """An image without an init: testapp alone, FROM scratch."""
+    dockerfile = 'FROM scratch\nCOPY testapp /testapp\nCMD ["/testapp", "signals"]\n'
+    return docker.build(f"{IMAGE}-test-bare:{images.platform.split('/')[1]}", dockerfile,
+                        [binaries.testapp], images.platform)
+
+
+@dataclass(frozen=True)
+class Setup:
+    """How a scenario runs: the image, `podman run` options, testapp's path."""
+
+    podman: Podman
+    platform: str
+    image: str
+    options: tuple
+    testapp: str
+    pid1_comm: str  # the name of the container's PID 1 on the host
+
+    def container(self, *command, options=(), **kwargs):
+        return Container(self.podman, self.image, self.testapp, *command, platform=self.platform,
+                         options=(*self.options, *options), **kwargs)
+
+    def run(self, *command, options=()):
+        return self.podman.run(self.image, self.testapp, *command, platform=self.platform,
+                               options=(*self.options, *options))
+
+
+@pytest.fixture(scope="session")
+def loaded(podman, docker, images, bare_image):  # noqa: F811
+    podman.load(docker, images.minimal, images.app, bare_image)
+    return images
+
+
+@pytest.fixture(params=["image", "init"], ids=["image-entrypoint", "run-init"])
+def setup(request, podman, loaded, bare_image, binaries, shared_dir):
+    """image-entrypoint: the derived image, pidone its entrypoint.
+    run-init: the image without an init, pidone as Podman's --init."""
+    if request.param == "image":
+        return Setup(podman, loaded.platform, loaded.app, (), "/app/testapp", "pidone")
+    init = world_readable_copy(binaries.pidone, f"{shared_dir}/{binaries.arch}")
+    return Setup(podman, loaded.platform, bare_image, ("--init", "--init-path", init), "/testapp",
+                 "podman-init")
+
+
+def comm(pid):
+    with open(f"/proc/{pid}/comm") as f:
+        return f.read().strip()
+
+
+def host_uid(pid):
+    return int(status_field(pid, "Uid").split()[0])
+
+
+def expected_host_uid(podman, uid):
+    """Where a container's uid lands on the host: itself when rootful, in
+    the user's subordinate range when rootless (uid 0 being the user)."""
+    if not podman.rootless:
+        return uid
+    with open("/etc/subuid") as f:
+        for line in f:
+            name, start, _ = line.strip().split(":")
+            if name == podman.user:
+                return podman.uid if uid == 0 else int(start) + uid - 1
+    raise AssertionError(f"{podman.user} has no subordinate uids")
+
+
+def realtime_signal(binaries):
+    """A real-time signal and its number as the application sees it:
+    qemu-user hands n from the host to the guest as n-2."""
+    number = SIGRTMIN + 6
+    return number, number - 2 if binaries.emulated else number
+
+
+# ---- the same scenarios for the image's pidone and for --init ----
+
+def test_signals_reach_the_application(setup, binaries):
+    realtime, realtime_seen = realtime_signal(binaries)
+    with setup.container("signals", options=("-e", "PIDONE_VERBOSE=1")) as app:
+        app.client.stderr.wait_for(lambda line: line.startswith("[pidone] started"))
+        assert app.client.ready().ppid == 1
+        pid1 = app.host_pid()
+        assert comm(pid1) == setup.pid1_comm
+        for name, number in (("USR1", 10), ("HUP", 1), ("INT", 2), (str(realtime), realtime_seen)):
+            app.kill(name)
+            app.client.wait_line(f"signal {number}")
+
+
+@pytest.mark.parametrize("command, expected", [(("slow-term", "0", "7"), 7), (("sleep",), 143)],
+                         ids=["handles-SIGTERM-exit-7", "default-SIGTERM-143"])
+def test_podman_stop_returns_quickly_with_the_apps_status(setup, command, expected, capsys):
+    with setup.container(*command) as app:
+        app.client.ready()
+        elapsed = app.stop(10)
+        assert app.client.wait() == expected
+    with capsys.disabled():
+        print(f"\n{setup.platform} {setup.podman.user or 'root'}: podman stop: {elapsed:.2f} s")
+    assert elapsed < QUICK_STOP
+
+
+def test_exit_code_and_signal_death_are_podman_runs_status(setup):
+    for command, expected in ((("exit", 3), 3), (("kill", 6), 134)):
+        result = setup.run(*command)
+        assert result.code == expected, (command, result.stderr)
+
+
+def test_orphans_are_reaped(setup):
+    with setup.container("orphans", ORPHANS) as app:
+        app.client.wait_line(f"orphans {ORPHANS}", timeout=120)
+        app.client.ready()
+        pid1 = app.host_pid()
+        wait_until(lambda: not zombie_children(pid1), message="PID 1 to reap every orphan")
+        zombies = app.exec(setup.testapp, "zombies").stdout.strip()
+        assert re.fullmatch(r"zombies 0 \d+", zombies), zombies
+
+
+def test_run_t_gives_the_app_the_terminal(setup, binaries):
+    result = setup.run("tty", options=("-t",))
+    # qemu-user 7.2 mistranslates ioctl(TIOCGSID): see test_docker.
+    expected = "foreground=yes" if binaries.emulated else "session=yes foreground=yes"
+    assert result.code == 0, result.stderr
+    assert re.fullmatch(rf"tty (session=\w+ )?{expected}", result.stdout.strip()), result.stdout
+
+
+# ---- the product image itself ----
+
+def test_product_image_runs_a_mounted_app_as_nonroot(podman, loaded, binaries, shared_dir):
+    app_dir = f"{shared_dir}/app-{binaries.arch}"
+    world_readable_copy(binaries.testapp, app_dir)
+    with Container(podman, loaded.minimal, "/app/testapp", "sleep", platform=loaded.platform,
+                   options=("-v", f"{app_dir}:/app:ro")) as app:
+        assert app.client.ready().ppid == 1
+        pidone = app.host_pid()
+        assert comm(pidone) == "pidone"
+        assert host_uid(pidone) == expected_host_uid(podman, NONROOT)
+        elapsed = app.stop(10)
+        assert app.client.wait() == 143
+    assert elapsed < QUICK_STOP
+
+
+# ---- a pod: pidone --pause as the infra container ----
+
+def test_pod_pause_process_reaps_the_apps_orphans_and_pod_stop_ends_it(podman, loaded, bare_image,
+                                                                       capsys):
+    pod = podman.create_pod("--share", "pid,ipc,uts", "--infra-image", loaded.minimal,
+                            "--infra-command", "/bin/pidone --pause")
+    podman("pod", "start", pod)
+    infra = podman("pod", "inspect", "-f", "{{.InfraContainerID}}", pod).stdout.strip()
+    pause = int(podman.inspect(infra, "{{.State.Pid}}"))
+    assert comm(pause) == "pidone"
+    assert host_uid(pause) == expected_host_uid(podman, NONROOT)
+    with Container(podman, bare_image, "/testapp", "spawn", "orphan", "--", "orphans", ORPHANS,
+                   platform=loaded.platform, options=("--pod", pod), remove=False) as app:
+        orphan = app.client.wait_line(lambda line: line.startswith("grandchild orphan "))
+        assert orphan.split()[3] == "1", f"not re-parented to the pause process: {orphan}"
+        app.client.wait_line(f"orphans {ORPHANS}", timeout=120)
+        ready = app.client.ready()
+        assert ready.pid != 1
+        wait_until(lambda: not children_of(pause), message="the pause process to reap every orphan")
+        elapsed = podman("pod", "stop", "-t", "10", pod, timeout=30).elapsed
+        assert app.client.wait() in (137, 143)
+        statuses = {name: int(podman.inspect(name, "{{.State.ExitCode}}")) for name in (infra, app.name)}
+    with capsys.disabled():
+        print(f"\n{loaded.platform} {podman.user or 'root'}: podman pod stop: {elapsed:.2f} s")
+    assert elapsed < QUICK_STOP
+    # The pause process exits 0 on SIGTERM; the kernel then kills what is
+    # left of the namespace, so the application ends by SIGTERM or SIGKILL.
+    assert statuses[infra] == 0
+    assert statuses[app.name] in (137, 143)
