@@ -13,6 +13,7 @@ nothing in it unless asked for CNI.
 """
 
 import os
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from harness import children_of, status_field, wait_until, zombie_children
 from test_docker import derived_dockerfile, docker, images  # noqa: F401 (fixtures)
 
 QUICK_STOP = 2.0
+DEFAULT_GRACE = 3.0  # pidone's grace period as PID 1
 ORPHANS = 500
 NONROOT = 65532
 
@@ -45,7 +47,7 @@ def ctr():
 @dataclass(frozen=True)
 class CtrImages:
     app: str  # FROM the minimal image, CMD testapp slow-term 0 7
-    minimal: str
+    pause: str  # FROM the minimal image, ENV PIDONE_PAUSE=1, no CMD
     bare: str  # testapp alone, no init
 
 
@@ -56,10 +58,12 @@ def ctr_images(ctr, docker, images, binaries):  # noqa: F811
     slow_term = docker.build(f"{IMAGE}-test-slowterm:{arch}",
                              derived_dockerfile(images.minimal, ["slow-term", "0", "7"]),
                              [binaries.testapp], images.platform)
+    pause = docker.build(f"{IMAGE}-test-pause:{arch}", f"FROM {images.minimal}\nENV PIDONE_PAUSE=1\n",
+                         [], images.platform)
     bare = docker.build(f"{IMAGE}-test-bare:{arch}",
                         'FROM scratch\nCOPY testapp /testapp\nCMD ["/testapp", "signals"]\n',
                         [binaries.testapp], images.platform)
-    return CtrImages(*ctr.import_from(docker, images.platform, slow_term, images.minimal, bare))
+    return CtrImages(*ctr.import_from(docker, images.platform, slow_term, pause, bare))
 
 
 def comm(pid):
@@ -117,6 +121,24 @@ def test_command_replacing_the_entrypoint_starts_with_pidone(ctr, ctr_images, im
         assert client.elapsed < 60
 
 
+def test_task_kill_term_leaves_a_worker_ignoring_it_the_default_grace(ctr, ctr_images,
+                                                                       images):  # noqa: F811
+    """What kubelet's SIGTERM does: the application dies of it at once;
+    pidone as PID 1 gives the worker the application left (which ignores
+    SIGTERM) its default grace period, 3 s, then SIGKILLs it and exits,
+    well inside Kubernetes' terminationGracePeriodSeconds (30 s)."""
+    task, client = ctr.start(ctr_images.app, "/bin/pidone", "--", "/app/testapp", "spawn",
+                             "ignore-term", "--", "sleep", platform=images.platform)
+    with client:
+        client.ready("grandchild")
+        client.ready()
+        killed = time.monotonic()
+        ctr.kill(task, "SIGTERM")
+        assert client.wait() == 143
+        waited = time.monotonic() - killed
+    assert DEFAULT_GRACE <= waited < DEFAULT_GRACE + QUICK_STOP, waited
+
+
 def test_run_t_gives_the_app_the_terminal(ctr, ctr_images, images, binaries):  # noqa: F811
     task, client = with_terminal(ctr, ctr_images.app, "/bin/pidone", "--", "/app/testapp", "tty",
                                  platform=images.platform)
@@ -130,8 +152,8 @@ def test_run_t_gives_the_app_the_terminal(ctr, ctr_images, images, binaries):  #
 
 def test_pod_pause_task_reaps_the_orphans_of_an_app_in_its_pid_namespace(ctr, ctr_images,
                                                                          images):  # noqa: F811
-    pause_task, pause = ctr.start(ctr_images.minimal, "/bin/pidone", "--pause", platform=images.platform,
-                                  what="pause")
+    # As kubelet's sandbox: the image's own ENTRYPOINT (pidone) and no CMD.
+    pause_task, pause = ctr.start(ctr_images.pause, platform=images.platform, what="pause")
     with pause:
         pause_pid = wait_until(lambda: pause_task in ctr("tasks", "ls").stdout
                                and ctr.task_pid(pause_task), message="the pause task")
