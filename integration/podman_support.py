@@ -47,7 +47,6 @@ class Podman(Docker):
         self._prefix = []
         if user is not None:
             account = pwd.getpwnam(user)
-            self.uid = account.pw_uid
             self._prefix = ["runuser", "-u", user, "--", "env", f"HOME={account.pw_dir}",
                             f"XDG_RUNTIME_DIR={setup(user)}", f"USER={user}"]
         else:

@@ -104,15 +104,15 @@ def host_uid(pid):
 
 
 def expected_host_uid(podman, uid):
-    """Where a container's uid lands on the host: itself when rootful, in
-    the user's subordinate range when rootless (uid 0 being the user)."""
+    """Where a container's uid (not 0) lands on the host: itself when
+    rootful, in the user's subordinate range when rootless."""
     if not podman.rootless:
         return uid
     with open("/etc/subuid") as f:
         for line in f:
             name, start, _ = line.strip().split(":")
             if name == podman.user:
-                return podman.uid if uid == 0 else int(start) + uid - 1
+                return int(start) + uid - 1
     raise AssertionError(f"{podman.user} has no subordinate uids")
 
 
@@ -207,12 +207,12 @@ def test_pod_pause_process_reaps_the_apps_orphans_and_pod_stop_ends_it(podman, l
         assert ready.pid != 1
         wait_until(lambda: not children_of(pause), message="the pause process to reap every orphan")
         elapsed = podman("pod", "stop", "-t", "10", pod, timeout=30).elapsed
-        assert app.client.wait() in (137, 143)
+        assert app.client.wait() == 137
         statuses = {name: int(podman.inspect(name, "{{.State.ExitCode}}")) for name in (infra, app.name)}
     with capsys.disabled():
         print(f"\n{loaded.platform} {podman.user or 'root'}: podman pod stop: {elapsed:.2f} s")
     assert elapsed < QUICK_STOP
-    # The pause process exits 0 on SIGTERM; the kernel then kills what is
-    # left of the namespace, so the application ends by SIGTERM or SIGKILL.
-    assert statuses[infra] == 0
-    assert statuses[app.name] in (137, 143)
+    # The application blocks SIGTERM. The pause process exits 0 on it, and
+    # the kernel then kills what is left of the PID namespace: SIGKILL, long
+    # before Podman's own timeout.
+    assert statuses == {infra: 0, app.name: 137}
