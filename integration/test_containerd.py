@@ -27,7 +27,7 @@ from test_docker import derived_dockerfile, docker, images  # noqa: F401 (fixtur
 
 QUICK_STOP = 2.0
 DEFAULT_GRACE = 3.0  # pidone's grace period as PID 1
-ORPHANS = 500
+ORPHANS = 100
 NONROOT = 65532
 
 _problem = containerd_problem()

@@ -24,7 +24,7 @@ from test_docker import docker, images  # noqa: F401 (fixtures: the engine and t
 
 QUICK_STOP = 2.0  # seconds; podman stop's own timeout here is 10
 DEFAULT_GRACE = 3.0  # pidone's grace period as PID 1
-ORPHANS = 500
+ORPHANS = 100
 NONROOT = 65532
 
 _problem = podman_problem()
