@@ -285,6 +285,6 @@ def test_pause_mode_as_the_kernels_init_reaps_ignores_other_signals_and_exits_0_
         vm.wait_line("grandchild children 1", ORPHANS_DEADLINE)
         zombies = vm.wait_line(re.compile(r"grandchild zombies \d+ \d+"), BOOT_DEADLINE)
         assert zombies.split()[2] == "0", f"zombies of PID 1 left: {zombies}"
-        vm.wait_line("grandchild sent 15 1", BOOT_DEADLINE)
+        # The machine stops when PID 1 exits, maybe before the sender reports.
         panic = vm.wait_line(lambda line: PANIC.search(line) is not None, BOOT_DEADLINE)
         assert int(PANIC.search(panic).group(1), 16) == 0, f"PID 1 did not exit 0: {panic}"
