@@ -150,8 +150,11 @@ def test_run_t_gives_the_app_the_terminal(ctr, ctr_images, images, binaries):  #
                for line in client.lines), client.lines
 
 
-def test_pod_pause_task_reaps_the_orphans_of_an_app_in_its_pid_namespace(ctr, ctr_images,
-                                                                         images):  # noqa: F811
+def test_pod_pause_task_reaps_the_orphans_of_an_app_in_its_pid_namespace(ctr, ctr_images, images,
+                                                                         binaries):  # noqa: F811
+    """kubelet's way: a pause task, then application tasks joining its PID
+    namespace. Orphans of an application without an init go to the pause
+    process, PID 1 of the namespace."""
     # As kubelet's sandbox: the image's own ENTRYPOINT (pidone) and no CMD.
     pause_task, pause = ctr.start(ctr_images.pause, platform=images.platform, what="pause")
     with pause:
@@ -172,6 +175,24 @@ def test_pod_pause_task_reaps_the_orphans_of_an_app_in_its_pid_namespace(ctr, ct
             # kubelet's order: the application first, then the pause task.
             ctr.kill(app_task, "SIGTERM")
             assert app.wait() == 143
+        # pidone in an application container of the pod is not PID 1: it
+        # reaps as a child subreaper and gives no grace period unless told,
+        # so it exits with the application although the grandchild blocks
+        # SIGTERM (the pause process inherits that one).
+        init_task, with_pidone = ctr.start(
+            ctr_images.app, "/bin/pidone", "--", "/app/testapp", "spawn", "orphan", "--",
+            "slow-term", "0", "7", platform=images.platform,
+            options=("--with-ns", f"pid:/proc/{pause_pid}/ns/pid"), what="app-pidone")
+        with with_pidone:
+            orphan = with_pidone.wait_line(lambda line: line.startswith("grandchild orphan "))
+            ready = with_pidone.ready()
+            # (QEMU_NO_SUBREAPER: under qemu-user the orphan goes to PID 1.)
+            subreaper = 1 if binaries.emulated else ready.ppid
+            assert ready.ppid != 1 and orphan.split()[3] == str(subreaper), (orphan, ready)
+            killed = time.monotonic()
+            ctr.kill(init_task, "SIGTERM")
+            assert with_pidone.wait() == 7
+            assert time.monotonic() - killed < QUICK_STOP
         ctr.kill(pause_task, "SIGTERM")
         assert pause.wait() == 0
         assert pause.elapsed < 60
