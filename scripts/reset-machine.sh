@@ -12,6 +12,10 @@
 #     cache       removes the build cache and the dangling images
 #     kernels     removes the micro-VM kernels fetched into build/*/microvm/
 #                 and $PIDONE_MICROVM_CACHE
+#     podman      removes what scripts/podman-setup.sh made: the rootless
+#                 user pidone-rootless (home, storage, subordinate ids,
+#                 runtime dir) and a containers.conf it created; and the
+#                 rootful Podman's pidone* images
 #     dockerd     stops the dockerd that scripts/docker-engine.sh started
 #     binfmt      unregisters qemu-aarch64 from binfmt_misc
 # The Docker steps need an engine: when none answers, they start one with
@@ -23,7 +27,7 @@ cd "$root"
 binfmt=/proc/sys/fs/binfmt_misc
 image_prefixes=(pidone)
 [ -z "${PIDONE_IMAGE:-}" ] || image_prefixes+=("$PIDONE_IMAGE")
-all_steps=(containers images cache kernels dockerd binfmt)
+all_steps=(containers images cache kernels podman dockerd binfmt)
 
 dry_run=false
 if [ "${1:-}" = --dry-run ]; then dry_run=true; shift; fi
@@ -115,6 +119,29 @@ kernels() {
     return 0
   fi
   act rm -f "${kernels[@]}"
+}
+
+podman() {
+  local user=pidone-rootless conf=/etc/containers/containers.conf images=()
+  if command -v podman >/dev/null; then
+    mapfile -t images < <(command podman images --format '{{.Repository}}:{{.Tag}}' | grep -E '^(localhost/)?pidone' || true)
+    [ ${#images[@]} -eq 0 ] || act command podman rmi -f "${images[@]}"
+  fi
+  if id -u "$user" >/dev/null 2>&1; then
+    local runtime_dir
+    runtime_dir=/run/user/$(id -u "$user")
+    act pkill -KILL -u "$user" || true
+    act "${as_root[@]}" userdel -r "$user" 2>/dev/null || true
+    act "${as_root[@]}" sed -i "/^$user:/d" /etc/subuid /etc/subgid
+    act "${as_root[@]}" rm -rf "$runtime_dir"
+  else
+    echo "reset: no user $user"
+  fi
+  # podman-setup.sh's own file, byte for byte; a containers.conf of the
+  # machine's stays.
+  if [ "$(cat "$conf" 2>/dev/null)" = "$(printf '[containers]\ndefault_ulimits = []')" ]; then
+    act "${as_root[@]}" rm -f "$conf"
+  fi
 }
 
 dockerd() {
