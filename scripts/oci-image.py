@@ -26,7 +26,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import stat
 import subprocess
 import sys
@@ -35,7 +34,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import project
+from project import ROOT, git
+
 NAME = "pidone"
 DEFAULT_BIN = {"amd64": ROOT / "build/x86_64/bin", "arm64": ROOT / "build/aarch64/bin"}
 PLATFORMS = {"amd64": {"architecture": "amd64", "os": "linux"},
@@ -53,16 +54,6 @@ MEDIA = {
     "manifest": "application/vnd.oci.image.manifest.v1+json",
     "index": "application/vnd.oci.image.index.v1+json",
 }
-
-
-def git(*args):
-    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True,
-                          check=True).stdout.strip()
-
-
-def project_version():
-    text = (ROOT / "CMakeLists.txt").read_text()
-    return re.search(r"project\(pidone VERSION ([0-9.]+)", text).group(1)
 
 
 def canonical_json(value):
@@ -285,9 +276,9 @@ def main():
         raise SystemExit("oci-image: --docker-archive for an architecture without --bin")
 
     os.umask(0o022)
-    version = project_version()
+    version = project.version()
     commit = git("rev-parse", "--short=7", "HEAD")
-    epoch = int(git("log", "-1", "--format=%ct"))
+    epoch = project.commit_epoch()
     subprocess.run([ROOT / "docker" / "fetch-debian-files.sh", options.debs], check=True)
 
     out = options.out.resolve()
