@@ -9,7 +9,9 @@ import shutil
 
 import pytest
 
-from binaries import ARCHES, REPO, arch_problem, binaries_for, missing_binaries, unavailable
+from binaries import ARCHES, REPO, arch_problem, binaries_for, missing_binaries, native_arch, unavailable
+from docker_support import PrivateDaemon, docker_problem, project_version
+from registry_support import LocalRegistry
 from release_support import in_git_checkout, make_signing_key, run_release
 
 
@@ -47,6 +49,34 @@ def release(tmp_path_factory, signing_key):
     if not in_git_checkout():
         unavailable(f"{REPO} is not a git checkout: a release names its commit")
     return run_release(REPO, tmp_path_factory.mktemp("release") / "dist", signing_key.secret)
+
+
+@pytest.fixture(scope="session")
+def registry(release):
+    """A local registry holding the release's images, pushed by scripts/publish.sh."""
+    for tool in ("docker-registry", "skopeo"):
+        if shutil.which(tool) is None:
+            unavailable(f"{tool} is not installed (scripts/install-deps.sh installs it)")
+    local = LocalRegistry()
+    try:
+        local.publish(release.oci_archive)
+    except BaseException:
+        local.stop()
+        raise
+    yield local
+    local.stop()
+
+
+@pytest.fixture(scope="session")
+def registry_engine(release):
+    """A Docker engine of our own whose store holds none of pidone's images:
+    what it runs of pidone comes from the registry."""
+    problem = docker_problem()
+    if problem:
+        unavailable(problem)
+    daemon = PrivateDaemon(release.path(f"pidone_{project_version()}_{native_arch()}"))
+    yield daemon
+    daemon.stop()
 
 
 def pytest_report_header(config):

@@ -13,7 +13,8 @@ folder, at any time, on any Debian 12 machine. Standard library only.
 --oci-archive   also writes the layout as one tar (skopeo's oci-archive:)
 --docker-archive ARCH=FILE
                 also writes ARCH's two images as a `docker load` tarball,
-                tagged pidone:<version>-ARCH and pidone:<version>-full-ARCH
+                tagged pidone:<version>-ARCH and pidone:<version>-full-ARCH,
+                made of the layout's blobs
 
 The file trees come from docker/assemble-rootfs.sh, as in the Dockerfile; the
 full flavour's Debian files from docker/debian-files.txt's pinned packages.
@@ -205,19 +206,17 @@ class Assembly:
             {"schemaVersion": 2, "mediaType": MEDIA["index"], "manifests": indexes}))
 
     def docker_archive(self, arch, output):
-        """`docker save`'s format: manifest.json, configs, uncompressed layers."""
+        """`docker load`'s format (manifest.json) over the layout's own blobs:
+        the same config and gzipped layers, so the same image IDs."""
         files, manifest = {}, []
         for flavour, tag in (("minimal", f"{self.version}-{arch}"),
                              ("full", f"{self.version}-full-{arch}")):
             config, tars = self.images[(flavour, arch)]
-            config_name = f"{sha256(config)}.json"
-            files[config_name] = config
-            layer_names = []
-            for tar in tars:
-                layer_names.append(f"{sha256(tar)}/layer.tar")
-                files[layer_names[-1]] = tar
-            manifest.append({"Config": config_name, "RepoTags": [f"{NAME}:{tag}"],
-                             "Layers": layer_names})
+            names = []
+            for descriptor in (self.layout.add(MEDIA["config"], config), *map(self.layer, tars)):
+                names.append(f"blobs/sha256/{descriptor['digest'].split(':')[1]}")
+                files[names[-1]] = self.layout.blob(descriptor)
+            manifest.append({"Config": names[0], "RepoTags": [f"{NAME}:{tag}"], "Layers": names[1:]})
         files["manifest.json"] = canonical_json(manifest)
         write_archive(output, files, self.epoch)
 
