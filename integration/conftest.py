@@ -75,6 +75,11 @@ def registry_engine(release):
     if problem:
         unavailable(problem)
     daemon = PrivateDaemon(release.path(f"pidone_{project_version()}_{native_arch()}"))
+    try:
+        assert daemon.docker("images", "-aq").stdout.strip() == "", "a new engine holds images"
+    except BaseException:
+        daemon.stop()
+        raise
     yield daemon
     daemon.stop()
 

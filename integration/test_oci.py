@@ -37,22 +37,15 @@ def test_skopeo_inspect_raw_lists_both_platforms(registry, tag):
     assert [entry["platform"] for entry in index["manifests"]] == PLATFORMS
 
 
-@pytest.fixture(scope="module")
-def fresh_engine(registry_engine):
-    """The registry engine, checked to hold no image before the first pull."""
-    assert registry_engine.docker("images", "-q").stdout.strip() == ""
-    return registry_engine
-
-
 @pytest.mark.parametrize("arch", ARCHES)
 @pytest.mark.parametrize("flavour", ["minimal", "full"])
 def test_pull_per_platform_gives_that_architecture_with_the_release_digests(
-        fresh_engine, registry, release, version, arch, flavour):
+        registry_engine, registry, release, version, arch, flavour):
     docker_arch = DOCKER_ARCH[arch]
     tag = version if flavour == "minimal" else f"{version}-full"
     reference = f"{registry.address}/pidone:{tag}"
-    fresh_engine.docker("pull", "--platform", f"linux/{docker_arch}", reference, timeout=300)
-    image = json.loads(fresh_engine.docker("image", "inspect", reference).stdout)[0]
+    registry_engine.docker("pull", "--platform", f"linux/{docker_arch}", reference, timeout=300)
+    image = json.loads(registry_engine.docker("image", "inspect", reference).stdout)[0]
     assert (image["Os"], image["Architecture"]) == ("linux", docker_arch)
     _, config = release.oci_manifests(tag)[docker_arch]
     assert image["Id"] == config
@@ -60,7 +53,7 @@ def test_pull_per_platform_gives_that_architecture_with_the_release_digests(
 
 
 @pytest.mark.parametrize("arch", ARCHES)
-def test_pulled_image_answers_help_and_version_and_runs_a_command(fresh_engine, registry, version,
+def test_pulled_image_answers_help_and_version_and_runs_a_command(registry_engine, registry, version,
                                                                   arch):
     """ENTRYPOINT ["/bin/pidone"], no "--": pidone's own options and a
     command both work as `docker run` arguments."""
@@ -69,7 +62,7 @@ def test_pulled_image_answers_help_and_version_and_runs_a_command(fresh_engine, 
         unavailable(problem)
     platform = f"linux/{DOCKER_ARCH[arch]}"
     reference = f"{registry.address}/pidone:{version}"
-    docker = fresh_engine.docker
+    docker = registry_engine.docker
     docker("pull", "--platform", platform, reference, timeout=300)
     helped = docker.run(reference, "--help", platform=platform)
     assert helped.code == 0 and helped.stdout.startswith("Usage: pidone"), helped
