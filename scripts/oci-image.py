@@ -103,9 +103,8 @@ def tree_paths(tree):
     """Every path under `tree`, relative, sorted by name (parents first)."""
     paths = []
     for directory, subdirectories, files in os.walk(tree):
-        subdirectories.sort()
         relative = Path(directory).relative_to(tree)
-        paths += [relative / name for name in sorted(subdirectories + files)]
+        paths += [relative / name for name in subdirectories + files]
     return sorted(paths, key=lambda path: path.parts)
 
 
