@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Benchmarks pidone beside Debian's dumb-init, tini and tini-static, in one
-# run: sizes, start-up overhead, peak memory, signal round trip, reaping as
-# PID 1, idle wake-ups, and how start-up, signals and reaping scale.
+# Benchmarks pidone beside its peers in one run: Debian's dumb-init, tini and
+# tini-static (what apt gives you), and static musl builds of dumb-init, tini
+# and catatonit (bench/static-peers.sh; what users who care about size pick).
+# Sizes, start-up overhead, peak memory, signal round trip, reaping as PID 1
+# (orphans one batch after another, and a burst at once), idle wake-ups, how
+# start-up, signals and reaping scale, and the exit latency of pidone's
+# default grace period. Then, unless --no-containers, the container-level
+# figures (bench/containers.sh).
 #   usage: bench/run.sh [--quick] [bench-driver work options...]
 #     --quick  a smoke test of a few seconds (CI); figures are not meaningful
 # Installs what is missing (scripts/install-deps.sh), builds pidone and the
@@ -46,14 +51,20 @@ mkdir -p "$out/bin"
 logged "$out/build.log" cmake --preset x86_64
 logged "$out/build.log" cmake --build --preset x86_64 --target pidone bench-true bench-app bench-driver
 bin=$root/build/x86_64/bin
+logged "$out/build.log" bench/static-peers.sh "$root/build/bench/static"
+static=$root/build/bench/static
 
 # Every init runs from a stripped copy, so the size measured is the size run.
 declare -A source=([pidone]=$bin/pidone [dumb-init]=/usr/bin/dumb-init
-                   [tini]=/usr/bin/tini [tini-static]=/usr/bin/tini-static)
+                   [tini]=/usr/bin/tini [tini-static]=/usr/bin/tini-static
+                   [dumb-init-musl]=$static/dumb-init-static [tini-musl]=$static/tini-static
+                   [catatonit-musl]=$static/catatonit-static)
 # What comes before the application: tini needs -s to reap when it is not PID 1.
-declare -A arguments=([pidone]=-- [dumb-init]=-- [tini]="-s --" [tini-static]="-s --")
+declare -A arguments=([pidone]=-- [dumb-init]=-- [tini]="-s --" [tini-static]="-s --"
+                      [dumb-init-musl]=-- [tini-musl]="-s --" [catatonit-musl]=--)
+names=(pidone dumb-init-musl tini-musl catatonit-musl dumb-init tini tini-static)
 inits=()
-for name in pidone dumb-init tini tini-static; do
+for name in "${names[@]}"; do
   [ -x "${source[$name]}" ] || continue  # tini-static is not packaged everywhere
   strip --strip-all -o "$out/bin/$name" "${source[$name]}"
   inits+=(--init "$name=$out/bin/$name ${arguments[$name]}")
@@ -94,7 +105,10 @@ echo "bench/run.sh: $mode run; progress below and in $out/driver.log"
   if [ -x "${source[tini-static]}" ]; then
     printf 'version\ttini-static\t1\t%s\n' "$(dpkg-query -W -f '${Version}' tini)"
   fi
-  image=$(timeout 30 docker image inspect -f '{{.Size}}' pidone:latest 2>/dev/null) || image="not built"
+  for name in dumb-init tini catatonit; do
+    printf 'version\t%s-musl\t1\t%s\n' "$name" "$(cd build/bench/src && ls "$name"_*.dsc | sed 's/.*_\(.*\)\.dsc/\1/')"
+  done
+  image=$(timeout 30 docker image inspect -f '{{.Size}}' "${PIDONE_IMAGE:-pidone}:latest" 2>/dev/null) || image="not built"
   printf 'image_bytes\tpidone\t1\t%s\n' "$image"
   printf 'cgroup\tall\t1\t%s\n' "$cgroup"
 } >>"$results"

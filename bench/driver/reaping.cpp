@@ -43,12 +43,12 @@ bool read_line(int fd, char* line, size_t size, int timeout_ms) {
   return true;
 }
 
-ReapingRun run_once(const Options& options, const Init& init, int orphans) {
+ReapingRun run_once(const Options& options, const Init& init, const char* pattern, int orphans) {
   Pipe result = make_pipe();
   Pipe go = make_pipe();
   NumberText count(orphans), result_fd(result.write_end), go_fd(go.read_end);
   char* application[] = {const_cast<char*>(options.app_path),
-                         const_cast<char*>("orphans"),
+                         const_cast<char*>(pattern),
                          count.text,
                          result_fd.text,
                          go_fd.text,
@@ -60,7 +60,7 @@ ReapingRun run_once(const Options& options, const Init& init, int orphans) {
   close(result.write_end);
   close(go.read_end);
 
-  if (!read_byte(result.read_end, kStartTimeoutMs)) fail("%s: bench-app orphans did not start", init.name);
+  if (!read_byte(result.read_end, kStartTimeoutMs)) fail("%s: bench-app %s did not start", init.name, pattern);
   int64_t cpu_before = cpu_time_ns(pid);
   if (write(go.write_end, "x", 1) != 1) fail("%s: cannot start the orphans: %s", init.name, strerror(errno));
   char line[128];
@@ -84,26 +84,42 @@ ReapingRun run_once(const Options& options, const Init& init, int orphans) {
   return ReapingRun{static_cast<double>(elapsed), static_cast<double>(cpu_after - cpu_before), zombies};
 }
 
-}  // namespace
-
-void measure_reaping(const Options& options, int orphans, int repetitions, Results& results) {
+// Runs `bench-app PATTERN COUNT ...` under each init `repetitions` times,
+// interleaved; the figures are named PREFIX_per_s, PREFIX_cpu_us and
+// PREFIX_zombies_left.
+void measure(const char* pattern, const char* prefix, const Options& options, int orphans, int repetitions,
+             Results& results) {
   SampleTable rate(options.init_count, repetitions);
   SampleTable cpu_per_orphan(options.init_count, repetitions);
   long most_zombies[kMaxInits] = {};
   for (int repetition = 0; repetition < repetitions; ++repetition) {
     for (int i = 0; i < options.init_count; ++i) {
-      ReapingRun run = run_once(options, options.inits[i], orphans);
+      ReapingRun run = run_once(options, options.inits[i], pattern, orphans);
       rate.row(i)[repetition] = orphans / (run.elapsed_ns / 1e9);
       cpu_per_orphan.row(i)[repetition] = run.init_cpu_ns / 1e3 / orphans;
       if (run.zombies > most_zombies[i]) most_zombies[i] = run.zombies;
     }
   }
+  char metric[64];
   for (int i = 0; i < options.init_count; ++i) {
     const char* name = options.inits[i].name;
-    results.add("reap_per_s", name, orphans, median(rate.row(i), repetitions));
-    results.add("reap_cpu_us", name, orphans, median(cpu_per_orphan.row(i), repetitions));
-    results.add("zombies_left", name, orphans, static_cast<double>(most_zombies[i]));
+    snprintf(metric, sizeof metric, "%s_per_s", prefix);
+    results.add(metric, name, orphans, median(rate.row(i), repetitions));
+    snprintf(metric, sizeof metric, "%s_cpu_us", prefix);
+    results.add(metric, name, orphans, median(cpu_per_orphan.row(i), repetitions));
+    snprintf(metric, sizeof metric, "%s_zombies_left", prefix);
+    results.add(metric, name, orphans, static_cast<double>(most_zombies[i]));
   }
+}
+
+}  // namespace
+
+void measure_reaping(const Options& options, int orphans, int repetitions, Results& results) {
+  measure("orphans", "reap", options, orphans, repetitions, results);
+}
+
+void measure_burst_reaping(const Options& options, int zombies, int repetitions, Results& results) {
+  measure("burst", "burst", options, zombies, repetitions, results);
 }
 
 }  // namespace bench
