@@ -113,7 +113,22 @@ echo "bench/run.sh: $mode run; progress below and in $out/driver.log"
   printf 'cgroup\tall\t1\t%s\n' "$cgroup"
 } >>"$results"
 
-/usr/bin/python3 bench/report.py "$results" --mode "$mode" \
+# Container-level figures (full run only): Docker, and podman when
+# PIDONE_BENCH_ENGINES names it (set up by scripts of its own; the image is
+# copied into it with docker save | podman load).
+if [ $mode = full ]; then
+  if timeout 30 docker image inspect "${PIDONE_IMAGE:-pidone}:latest" >/dev/null 2>&1; then
+    for engine in ${PIDONE_BENCH_ENGINES:-docker}; do
+      echo "bench/run.sh: container-level figures, $engine"
+      /usr/bin/python3 bench/containers.py --engine "$engine" --results "$results" --repetitions 3 \
+        --app "$bin/bench-app" --dumb-init "$static/dumb-init-static"
+    done
+  else
+    echo "bench/run.sh: no ${PIDONE_IMAGE:-pidone}:latest image (scripts/build-images.sh): no container-level figures"
+  fi
+fi
+
+/usr/bin/python3 bench/report.py "$results" --mode "$mode" --json "$out/results.json" \
   --markdown "$out/results.md" --plot "$out/scaling.png"
 echo
 echo "bench/run.sh: $mode run took $((SECONDS - started)) s; table $out/results.md, plot $out/scaling.png"

@@ -17,6 +17,10 @@
 //       the same with COUNT orphans made by one parent, which exits only once
 //       they have all exited: the init gets COUNT zombies at once, and the
 //       clock starts when their parent is told to exit.
+//   bench-app serve handle|default
+//       writes "ready" to stdout, then waits: with `handle`, exits 0 on
+//       SIGTERM; with `default`, leaves SIGTERM's disposition alone (as PID 1
+//       of a container the kernel then drops it).
 //   bench-app worker
 //       starts a worker that exits 0 on SIGTERM and, once the worker runs,
 //       exits 0 itself, leaving the worker behind.
@@ -278,8 +282,17 @@ int leave_worker() {
   return read_byte(ready[0]) ? 0 : 1;
 }
 
+void exit_at_once_on_signal(int) { _exit(0); }
+
+int serve(bool handle_sigterm) {
+  if (handle_sigterm) signal(SIGTERM, exit_at_once_on_signal);
+  static const char ready[] = "ready\n";
+  if (write(1, ready, sizeof ready - 1) != sizeof ready - 1) return 1;
+  for (;;) pause();
+}
+
 int usage() {
-  fputs("usage: bench-app sleep FD | ack FD | orphans|burst COUNT RESULT_FD GO_FD | worker\n", stderr);
+  fputs("usage: bench-app sleep FD | ack FD | orphans|burst COUNT RESULT_FD GO_FD | serve handle|default | worker\n", stderr);
   return 2;
 }
 
@@ -289,6 +302,8 @@ int main(int argc, char** argv) {
   if (argc == 3 && strcmp(argv[1], "sleep") == 0) return sleep_until_signalled(parse_int(argv[2]));
   if (argc == 3 && strcmp(argv[1], "ack") == 0) return acknowledge_signals(parse_int(argv[2]));
   if (argc == 2 && strcmp(argv[1], "worker") == 0) return leave_worker();
+  if (argc == 3 && strcmp(argv[1], "serve") == 0 && strcmp(argv[2], "handle") == 0) return serve(true);
+  if (argc == 3 && strcmp(argv[1], "serve") == 0 && strcmp(argv[2], "default") == 0) return serve(false);
   if (argc == 5 && strcmp(argv[1], "orphans") == 0) {
     return make_orphans(parse_int(argv[2]), parse_int(argv[3]), parse_int(argv[4]));
   }
