@@ -12,7 +12,7 @@
 # Installs what is missing (scripts/install-deps.sh), builds pidone and the
 # benchmark's programs (preset x86_64), and writes into build/bench/ (the full
 # run) or build/bench/quick/: results.tsv (every figure), results.md (the table,
-# also printed) and scaling.png (the plot). Needs root: the reaping runs make
+# also printed), results.json (every figure) and scaling.png (the plot). Needs root: the reaping runs make
 # PID namespaces.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -111,6 +111,7 @@ echo "bench/run.sh: $mode run; progress below and in $out/driver.log"
   image=$(timeout 30 docker image inspect -f '{{.Size}}' "${PIDONE_IMAGE:-pidone}:latest" 2>/dev/null) || image="not built"
   printf 'image_bytes\tpidone\t1\t%s\n' "$image"
   printf 'cgroup\tall\t1\t%s\n' "$cgroup"
+  printf 'commit\tall\t1\t%s\n' "$(git rev-parse --short=7 HEAD)$(git diff --quiet HEAD -- src || echo ' plus uncommitted changes to src/')"
 } >>"$results"
 
 # Container-level figures (full run only): Docker, and podman when
@@ -131,4 +132,4 @@ fi
 /usr/bin/python3 bench/report.py "$results" --mode "$mode" --json "$out/results.json" \
   --markdown "$out/results.md" --plot "$out/scaling.png"
 echo
-echo "bench/run.sh: $mode run took $((SECONDS - started)) s; table $out/results.md, plot $out/scaling.png"
+echo "bench/run.sh: $mode run took $((SECONDS - started)) s; table $out/results.md, figures $out/results.json, plot $out/scaling.png"
