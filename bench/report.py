@@ -170,6 +170,8 @@ def table_rows(results):
                     burst, "at least the best peer: " + goal_against_best(results, "burst_per_s", burst, "higher")))
     rows.append(Row(f"Init's CPU time per zombie, {grouped(burst)} at once (µs)", "burst_cpu_us",
                     lambda v: grouped(v, 2), burst, "—"))
+    rows.append(Row(f"Init's wait for the CPU per zombie, {grouped(burst)} at once (µs)", "burst_waiting_us",
+                    lambda v: grouped(v, 2), burst, "—"))
 
     def most_zombies(results, init):
         return max(results.number(metric, init, work) for metric in ("reap_zombies_left", "burst_zombies_left")
@@ -192,13 +194,14 @@ def exit_latency_lines(results):
     if not results.values.get("exit_alone_us"):
         return []
     runs = results.works("exit_alone_us")[0]
-    lines = ["", f"Exit latency of pidone's default grace period as PID 1 (medians of {runs} runs each, interleaved): "
-             "wall time from starting pidone in a new PID namespace until it was reaped.", "",
+    lines = ["", f"Exit latency of pidone's default grace period as PID 1 (medians of {runs} runs each, "
+             "interleaved): time from the application's SIGTERM until pidone, PID 1 of a new PID namespace, "
+             "has exited.", "",
              "| Scenario | default grace (ms) | `--grace 0` (ms) | added by the default (ms) |", "|---|---|---|---|"]
     for metric, label in scenarios:
         default = results.number(metric, "pidone") / 1e3
         immediate = results.number(metric, "pidone --grace 0") / 1e3
-        lines.append(f"| {label} | {default:.2f} | {immediate:.2f} | {default - immediate:+.2f} |")
+        lines.append(f"| {label} | {default:.3f} | {immediate:.3f} | {default - immediate:+.3f} |")
     return lines
 
 
@@ -249,11 +252,11 @@ def machine_description():
 
 def markdown(results, mode):
     inits = results.inits
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = results.text("date", "all")
     header = ["Metric"] + inits + ["pidone's goal"]
     lines = [
         f"Benchmark run on {now}, {mode} mode, of pidone at commit {results.text('commit', 'all')}, "
-        f"on {machine_description()}.",
+        f"on {results.text('machine', 'all')}.",
         "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
@@ -280,7 +283,9 @@ def markdown(results, mode):
         "100 (each batch's parent exits, handing them to the init), timed from the first fork until the "
         "init has no child left but the application; the init's CPU time from /proc/PID/schedstat.",
         "- Burst: one process makes the zombies, each exited at once, then exits itself: the init gets them "
-        "all together; timed from that exit until the init has no child left but the application.",
+        "all together; timed from that exit until the init has no child left but the application. "
+        "Wait for the CPU: time the init was ready to run while another task had the CPU "
+        "(/proc/PID/schedstat).",
         "- Idle wake-ups: context switches of the init while its child sleeps.",
         "- `-musl`: built here from Debian 12's source packages with `musl-gcc -static -Os`, stripped "
         "(bench/static-peers.sh); the others are Debian's binaries, what apt gives you.",
@@ -328,6 +333,16 @@ def plot(results, path):
     figure.savefig(path, dpi=110)
 
 
+def record_run(path):
+    """Adds the date and the machine to a run's figures the first time they are reported."""
+    with open(path, encoding="utf-8") as lines:
+        if any(line.startswith("machine\t") for line in lines):
+            return
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    with open(path, "a", encoding="utf-8") as output:
+        output.write(f"date\tall\t1\t{now}\nmachine\tall\t1\t{machine_description()}\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results")
@@ -336,6 +351,7 @@ def main():
     parser.add_argument("--json", required=True)
     parser.add_argument("--mode", default="full")
     arguments = parser.parse_args()
+    record_run(arguments.results)
     results = Results(arguments.results)
     table = markdown(results, arguments.mode)
     with open(arguments.markdown, "w", encoding="utf-8") as output:

@@ -131,5 +131,7 @@ fi
 
 /usr/bin/python3 bench/report.py "$results" --mode "$mode" --json "$out/results.json" \
   --markdown "$out/results.md" --plot "$out/scaling.png"
+# The README's figures must be those of the committed full run.
+[ $mode = full ] || /usr/bin/python3 bench/check-readme.py
 echo
 echo "bench/run.sh: $mode run took $((SECONDS - started)) s; table $out/results.md, figures $out/results.json, plot $out/scaling.png"

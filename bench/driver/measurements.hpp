@@ -30,8 +30,9 @@ void measure_reaping(const Options& options, int orphans, int repetitions, Resul
 void measure_burst_reaping(const Options& options, int zombies, int repetitions, Results& results);
 
 // The init named "pidone" as PID 1, with its default grace period and with
-// --grace 0: wall time until it was reaped, for an application that leaves
-// nothing behind and for one that leaves a worker exiting on SIGTERM.
+// --grace 0: time from the application's SIGTERM until pidone has exited,
+// for an application that leaves nothing behind and for one that leaves a
+// worker exiting on SIGTERM.
 void measure_exit_latency(const Options& options, int runs, Results& results);
 
 }  // namespace bench

@@ -22,6 +22,7 @@ constexpr int kExitTimeoutMs = 10'000;
 struct ReapingRun {
   double elapsed_ns;
   double init_cpu_ns;
+  double init_waiting_ns;  // ready to run, but another task had the CPU
   long zombies;
 };
 
@@ -61,11 +62,11 @@ ReapingRun run_once(const Options& options, const Init& init, const char* patter
   close(go.read_end);
 
   if (!read_byte(result.read_end, kStartTimeoutMs)) fail("%s: bench-app %s did not start", init.name, pattern);
-  int64_t cpu_before = cpu_time_ns(pid);
+  SchedulerTimes before = scheduler_times(pid);
   if (write(go.write_end, "x", 1) != 1) fail("%s: cannot start the orphans: %s", init.name, strerror(errno));
   char line[128];
   if (!read_line(result.read_end, line, sizeof line, kRunTimeoutMs)) fail("%s: no reaping result", init.name);
-  int64_t cpu_after = cpu_time_ns(pid);
+  SchedulerTimes after = scheduler_times(pid);
   close(go.write_end);  // end of file: the application exits, then the init
   close(result.read_end);
   int status;
@@ -81,22 +82,25 @@ ReapingRun run_once(const Options& options, const Init& init, const char* patter
   if (sscanf(line, "%d %lld %ld", &made, &elapsed, &zombies) != 3 || made != orphans) {
     fail("%s: bad reaping result '%s'", init.name, line);
   }
-  return ReapingRun{static_cast<double>(elapsed), static_cast<double>(cpu_after - cpu_before), zombies};
+  return ReapingRun{static_cast<double>(elapsed), static_cast<double>(after.running_ns - before.running_ns),
+                    static_cast<double>(after.waiting_ns - before.waiting_ns), zombies};
 }
 
 // Runs `bench-app PATTERN COUNT ...` under each init `repetitions` times,
-// interleaved; the figures are named PREFIX_per_s, PREFIX_cpu_us and
-// PREFIX_zombies_left.
+// interleaved; the figures are named PREFIX_per_s, PREFIX_cpu_us,
+// PREFIX_waiting_us (per orphan) and PREFIX_zombies_left.
 void measure(const char* pattern, const char* prefix, const Options& options, int orphans, int repetitions,
              Results& results) {
   SampleTable rate(options.init_count, repetitions);
   SampleTable cpu_per_orphan(options.init_count, repetitions);
+  SampleTable waiting_per_orphan(options.init_count, repetitions);
   long most_zombies[kMaxInits] = {};
   for (int repetition = 0; repetition < repetitions; ++repetition) {
     for (int i = 0; i < options.init_count; ++i) {
       ReapingRun run = run_once(options, options.inits[i], pattern, orphans);
       rate.row(i)[repetition] = orphans / (run.elapsed_ns / 1e9);
       cpu_per_orphan.row(i)[repetition] = run.init_cpu_ns / 1e3 / orphans;
+      waiting_per_orphan.row(i)[repetition] = run.init_waiting_ns / 1e3 / orphans;
       if (run.zombies > most_zombies[i]) most_zombies[i] = run.zombies;
     }
   }
@@ -107,6 +111,8 @@ void measure(const char* pattern, const char* prefix, const Options& options, in
     results.add(metric, name, orphans, median(rate.row(i), repetitions));
     snprintf(metric, sizeof metric, "%s_cpu_us", prefix);
     results.add(metric, name, orphans, median(cpu_per_orphan.row(i), repetitions));
+    snprintf(metric, sizeof metric, "%s_waiting_us", prefix);
+    results.add(metric, name, orphans, median(waiting_per_orphan.row(i), repetitions));
     snprintf(metric, sizeof metric, "%s_zombies_left", prefix);
     results.add(metric, name, orphans, static_cast<double>(most_zombies[i]));
   }

@@ -21,9 +21,9 @@
 //       writes "ready" to stdout, then waits: with `handle`, exits 0 on
 //       SIGTERM; with `default`, leaves SIGTERM's disposition alone (as PID 1
 //       of a container the kernel then drops it).
-//   bench-app worker
+//   bench-app worker FD
 //       starts a worker that exits 0 on SIGTERM and, once the worker runs,
-//       exits 0 itself, leaving the worker behind.
+//       does what `sleep FD` does: a signal ends it, leaving the worker behind.
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -262,7 +262,7 @@ int make_burst(int count, int result_fd, int go_fd) {
   return report_reaped(count, hold.released, result_fd, go_fd, hold.last);
 }
 
-int leave_worker() {
+int leave_worker(int ready_fd) {
   sigset_t terminate;
   sigemptyset(&terminate);
   sigaddset(&terminate, SIGTERM);
@@ -279,7 +279,9 @@ int leave_worker() {
     _exit(0);
   }
   close(ready[1]);
-  return read_byte(ready[0]) ? 0 : 1;
+  if (!read_byte(ready[0])) return 1;
+  sigprocmask(SIG_UNBLOCK, &terminate, nullptr);
+  return sleep_until_signalled(ready_fd);
 }
 
 void exit_at_once_on_signal(int) { _exit(0); }
@@ -292,7 +294,7 @@ int serve(bool handle_sigterm) {
 }
 
 int usage() {
-  fputs("usage: bench-app sleep FD | ack FD | orphans|burst COUNT RESULT_FD GO_FD | serve handle|default | worker\n", stderr);
+  fputs("usage: bench-app sleep FD | ack FD | orphans|burst COUNT RESULT_FD GO_FD | serve handle|default | worker FD\n", stderr);
   return 2;
 }
 
@@ -301,7 +303,7 @@ int usage() {
 int main(int argc, char** argv) {
   if (argc == 3 && strcmp(argv[1], "sleep") == 0) return sleep_until_signalled(parse_int(argv[2]));
   if (argc == 3 && strcmp(argv[1], "ack") == 0) return acknowledge_signals(parse_int(argv[2]));
-  if (argc == 2 && strcmp(argv[1], "worker") == 0) return leave_worker();
+  if (argc == 3 && strcmp(argv[1], "worker") == 0) return leave_worker(parse_int(argv[2]));
   if (argc == 3 && strcmp(argv[1], "serve") == 0 && strcmp(argv[2], "handle") == 0) return serve(true);
   if (argc == 3 && strcmp(argv[1], "serve") == 0 && strcmp(argv[2], "default") == 0) return serve(false);
   if (argc == 5 && strcmp(argv[1], "orphans") == 0) {
