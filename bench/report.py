@@ -172,9 +172,15 @@ def table_rows(results):
                     lambda v: grouped(v, 2), burst, "—"))
     rows.append(Row(f"Init's wait for the CPU per zombie, {grouped(burst)} at once (µs)", "burst_waiting_us",
                     lambda v: grouped(v, 2), burst, "—"))
+    rows.append(Row(f"The same at real-time priority, {grouped(burst)} zombies at once (zombies/s)", "burst_rt_per_s",
+                    grouped, burst, "at least the best peer: "
+                    + goal_against_best(results, "burst_rt_per_s", burst, "higher")))
+    rows.append(Row("Init's wait for the CPU per zombie at real-time priority (µs)", "burst_rt_waiting_us",
+                    lambda v: grouped(v, 2), burst, "—"))
 
     def most_zombies(results, init):
-        return max(results.number(metric, init, work) for metric in ("reap_zombies_left", "burst_zombies_left")
+        return max(results.number(metric, init, work)
+                   for metric in ("reap_zombies_left", "burst_zombies_left", "burst_rt_zombies_left")
                    for work in results.works(metric))
 
     none_left = all(most_zombies(results, init) == 0 for init in results.inits)
@@ -285,7 +291,8 @@ def markdown(results, mode):
         "- Burst: one process makes the zombies, each exited at once, then exits itself: the init gets them "
         "all together; timed from that exit until the init has no child left but the application. "
         "Wait for the CPU: time the init was ready to run while another task had the CPU "
-        "(/proc/PID/schedstat).",
+        "(/proc/PID/schedstat). Real-time priority: the driver, the application and the init in "
+        "SCHED_FIFO, so that no other task on the machine takes the CPU from them.",
         "- Idle wake-ups: context switches of the init while its child sleeps.",
         "- `-musl`: built here from Debian 12's source packages with `musl-gcc -static -Os`, stripped "
         "(bench/static-peers.sh); the others are Debian's binaries, what apt gives you.",

@@ -26,7 +26,8 @@ void measure_signal_round_trip(const Options& options, int rounds, Results& resu
 void measure_reaping(const Options& options, int orphans, int repetitions, Results& results);
 
 // The same with `zombies` children of one parent exiting at once, the clock
-// started when their parent exits (their zombies go to the init together).
+// started when their parent exits (their zombies go to the init together);
+// then again at real-time priority (figures named burst_rt_*).
 void measure_burst_reaping(const Options& options, int zombies, int repetitions, Results& results);
 
 // The init named "pidone" as PID 1, with its default grace period and with

@@ -1,7 +1,9 @@
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,12 +50,8 @@ ReapingRun run_once(const Options& options, const Init& init, const char* patter
   Pipe result = make_pipe();
   Pipe go = make_pipe();
   NumberText count(orphans), result_fd(result.write_end), go_fd(go.read_end);
-  char* application[] = {const_cast<char*>(options.app_path),
-                         const_cast<char*>(pattern),
-                         count.text,
-                         result_fd.text,
-                         go_fd.text,
-                         nullptr};
+  char* application[] = {
+      const_cast<char*>(options.app_path), const_cast<char*>(pattern), count.text, result_fd.text, go_fd.text, nullptr};
   char* argv[kMaxInitWords + 6];
   command_line(init, application, argv, kMaxInitWords + 6);
   int kept[] = {result.write_end, go.read_end};
@@ -126,6 +124,16 @@ void measure_reaping(const Options& options, int orphans, int repetitions, Resul
 
 void measure_burst_reaping(const Options& options, int zombies, int repetitions, Results& results) {
   measure("burst", "burst", options, zombies, repetitions, results);
+  // Again with the driver, the app and the init at real-time priority
+  // (SCHED_FIFO, inherited): then no other task on the machine can take the
+  // CPU from them, and what remains is the init's own speed.
+  // musl's sched_setscheduler() only answers ENOSYS: the system call itself.
+  sched_param realtime{};
+  realtime.sched_priority = 1;
+  if (syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &realtime) != 0) fail("SCHED_FIFO: %s", strerror(errno));
+  measure("burst", "burst_rt", options, zombies, repetitions, results);
+  sched_param normal{};
+  if (syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, &normal) != 0) fail("SCHED_OTHER: %s", strerror(errno));
 }
 
 }  // namespace bench

@@ -294,7 +294,8 @@ int serve(bool handle_sigterm) {
 }
 
 int usage() {
-  fputs("usage: bench-app sleep FD | ack FD | orphans|burst COUNT RESULT_FD GO_FD | serve handle|default | worker FD\n", stderr);
+  fputs("usage: bench-app sleep FD | ack FD | orphans|burst COUNT RESULT_FD GO_FD | serve handle|default | worker FD\n",
+        stderr);
   return 2;
 }
 
