@@ -172,15 +172,17 @@ def table_rows(results):
                     lambda v: grouped(v, 2), burst, "—"))
     rows.append(Row(f"Init's wait for the CPU per zombie, {grouped(burst)} at once (µs)", "burst_waiting_us",
                     lambda v: grouped(v, 2), burst, "—"))
-    rows.append(Row(f"The same at real-time priority, {grouped(burst)} zombies at once (zombies/s)", "burst_rt_per_s",
-                    grouped, burst, "at least the best peer: "
-                    + goal_against_best(results, "burst_rt_per_s", burst, "higher")))
-    rows.append(Row("Init's wait for the CPU per zombie at real-time priority (µs)", "burst_rt_waiting_us",
-                    lambda v: grouped(v, 2), burst, "—"))
+    if results.values.get("burst_rt_per_s"):
+        rows.append(Row(f"The same at real-time priority, {grouped(burst)} zombies at once (zombies/s)", "burst_rt_per_s",
+                        grouped, burst, "at least the best peer: "
+                        + goal_against_best(results, "burst_rt_per_s", burst, "higher")))
+        rows.append(Row("Init's wait for the CPU per zombie at real-time priority (µs)", "burst_rt_waiting_us",
+                        lambda v: grouped(v, 2), burst, "—"))
 
     def most_zombies(results, init):
         return max(results.number(metric, init, work)
                    for metric in ("reap_zombies_left", "burst_zombies_left", "burst_rt_zombies_left")
+                   if results.values.get(metric)
                    for work in results.works(metric))
 
     none_left = all(most_zombies(results, init) == 0 for init in results.inits)

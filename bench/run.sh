@@ -80,6 +80,11 @@ for hierarchy in /sys/fs/cgroup/cpu /sys/fs/cgroup; do
   [ -e "$hierarchy/cgroup.procs" ] || continue
   [ "$hierarchy" = /sys/fs/cgroup/cpu ] || grep -qw cpu "$hierarchy/cgroup.subtree_control" 2>/dev/null || continue
   mkdir -p "$hierarchy/pidone-bench" 2>/dev/null || continue
+  # The burst runs again at real-time priority: with cgroup v1's RT group
+  # scheduling, a cgroup's tasks get none without a runtime of their own.
+  if [ -e "$hierarchy/pidone-bench/cpu.rt_runtime_us" ]; then
+    echo 200000 >"$hierarchy/pidone-bench/cpu.rt_runtime_us" 2>/dev/null || true
+  fi
   if echo $$ >"$hierarchy/pidone-bench/cgroup.procs" 2>/dev/null; then
     cgroup="a CPU cgroup of its own, ${hierarchy#/sys/fs/cgroup}/pidone-bench"
     trap 'echo $$ >"'"$hierarchy"'/cgroup.procs"; rmdir "'"$hierarchy"'/pidone-bench" || true' EXIT
