@@ -2,7 +2,8 @@
 #
 #   docker build -t pidone .                      minimal image, this machine's architecture
 #   docker build --target full -t pidone:full .   adds Debian's CA bundle and zoneinfo
-#   docker buildx build --platform linux/amd64,linux/arm64 .
+# scripts/oci-image.py assembles the same images, reproducibly, from the
+# release's binaries (see "Building a release" in README.md).
 #
 # The builder stage runs on the build machine's own platform and cross-compiles
 # for the target one with the project's CMake presets. The legacy builder
@@ -21,12 +22,12 @@ ARG ROOTFS_SOURCE=builder
 
 FROM --platform=${BUILDPLATFORM:-linux/amd64} ${DEBIAN_IMAGE} AS builder
 WORKDIR /src
-# The host build's toolchain packages (scripts/debian-packages.txt up to its
-# test-only part), plus what the full flavour ships.
+# The static presets' toolchain (scripts/debian-packages.txt, section
+# toolchain), and the pinned packages whose files the full flavour ships.
 COPY scripts/install-deps.sh scripts/debian-packages.txt scripts/
-RUN sed -i '/^# *test-only/,$d' scripts/debian-packages.txt \
- && printf '%s\n' ca-certificates tzdata >>scripts/debian-packages.txt \
- && scripts/install-deps.sh \
+COPY docker/fetch-debian-files.sh docker/debian-files.txt docker/
+RUN scripts/install-deps.sh toolchain \
+ && docker/fetch-debian-files.sh /debs \
  && rm -rf /var/lib/apt/lists/*
 COPY . .
 ARG TARGETARCH
@@ -38,7 +39,7 @@ RUN case "${TARGETARCH:-amd64}" in \
     esac \
  && cmake --preset "$preset" ${PIDONE_COMMIT:+"-DPIDONE_COMMIT=$PIDONE_COMMIT"} \
  && cmake --build --preset "$preset" \
- && docker/assemble-rootfs.sh "build/$preset/bin" /out
+ && docker/assemble-rootfs.sh "build/$preset/bin" /debs /out
 
 FROM ${ROOTFS_SOURCE} AS rootfs-source
 
@@ -47,16 +48,19 @@ FROM scratch AS minimal
 # first step across platforms.
 COPY --from=rootfs-source /out/rootfs/ /
 ARG PIDONE_VERSION=1.0.0
+ARG PIDONE_COMMIT=unknown
 LABEL org.opencontainers.image.title="pidone" \
       org.opencontainers.image.description="FROM-scratch base image with pidone, a tiny init for containers, as ENTRYPOINT" \
       org.opencontainers.image.version="${PIDONE_VERSION}" \
-      org.opencontainers.image.source="https://github.com/pidone/pidone" \
+      org.opencontainers.image.revision="${PIDONE_COMMIT}" \
       org.opencontainers.image.licenses="MIT"
 ENV HOME=/home/nonroot USER=nonroot
 # nonroot, by number: Kubernetes' runAsNonRoot can only verify a numeric user.
 USER 65532:65532
 WORKDIR /home/nonroot
-ENTRYPOINT ["/bin/pidone", "--"]
+# No "--": pidone's options end at the first word that is not one, so both
+# `docker run IMAGE --help` and `docker run IMAGE /app ARGS` do what they say.
+ENTRYPOINT ["/bin/pidone"]
 
 FROM minimal AS full
 COPY --from=rootfs-source /out/full/ /

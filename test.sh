@@ -8,7 +8,7 @@
 # of something on the machine (aarch64 emulation, ...) fails instead.
 set -euo pipefail
 cd "$(dirname "$0")"
-scripts/build-all.sh
+scripts/build-all.sh test
 ctest --preset host -j "$(nproc)"
 scripts/lint.sh
 cmake --preset asan >/dev/null
@@ -16,7 +16,8 @@ cmake --build --preset asan -j "$(nproc)"
 ctest --preset asan -j "$(nproc)"
 scripts/fuzz.sh 60
 bench/run.sh --quick
+# Before pytest, whose aarch64 tests run the aarch64 programs directly.
 scripts/binfmt-aarch64.sh
-scripts/docker-engine.sh start
-trap 'scripts/docker-engine.sh stop' EXIT
+engine=$(scripts/docker-engine.sh start)
+trap 'scripts/docker-engine.sh stop "$engine"' EXIT
 /usr/bin/python3 -m pytest integration

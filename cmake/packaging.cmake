@@ -11,7 +11,12 @@ include(GNUInstallDirs)
 
 set(PIDONE_MAINTAINER "The pidone authors <pidone@users.noreply.github.com>"
   CACHE STRING "Maintainer field of the Debian package")
-set(PIDONE_HOMEPAGE "https://github.com/pidone/pidone" CACHE STRING "Homepage of the project")
+# Empty until the project has a public address: no placeholder in the
+# package's Homepage or its copyright file's Source.
+set(PIDONE_HOMEPAGE "" CACHE STRING "Homepage of the project (none when empty)")
+if(PIDONE_HOMEPAGE)
+  set(copyright_source "\nSource: ${PIDONE_HOMEPAGE}")
+endif()
 
 set(debian_arch_x86_64 amd64)
 set(debian_arch_aarch64 arm64)
@@ -67,8 +72,7 @@ string(REPLACE "\n\n" "\n.\n" license_terms "${license_terms}")
 string(REPLACE "\n" "\n " license_terms "${license_terms}")
 file(CONFIGURE OUTPUT ${package_dir}/copyright CONTENT [[
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
-Upstream-Name: pidone
-Source: ${PIDONE_HOMEPAGE}
+Upstream-Name: pidone${copyright_source}
 
 Files: *
 Copyright: ${copyright_holders}
@@ -116,7 +120,9 @@ processes a grace period after the command exits.
 This package ships the statically linked binary, which can also be copied
 into any container image.]])
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${PIDONE_MAINTAINER}")
-set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${PIDONE_HOMEPAGE}")
+if(PIDONE_HOMEPAGE)
+  set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${PIDONE_HOMEPAGE}")
+endif()
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE ${debian_arch})

@@ -1,13 +1,18 @@
 """Fixtures of the integration suite: `binaries` runs each test once per
 architecture (x86_64, aarch64) with that architecture's pidone, nologin and
 testapp; see binaries.py for where they come from and harness.py for the
-process helpers."""
+process helpers. `release` is the README's release, built once for every
+module that reads it (release_support.py)."""
 
 import functools
+import shutil
 
 import pytest
 
-from binaries import ARCHES, arch_problem, binaries_for, missing_binaries, unavailable
+from binaries import ARCHES, REPO, arch_problem, binaries_for, missing_binaries, native_arch, unavailable
+from docker_support import PrivateDaemon, docker_problem, project_version
+from registry_support import LocalRegistry
+from release_support import in_git_checkout, make_signing_key, run_release
 
 
 @functools.cache
@@ -28,6 +33,55 @@ def arch(request):
 def binaries(arch):
     """Binaries (pidone, nologin, testapp paths) for `arch`."""
     return binaries_for(arch)
+
+
+@pytest.fixture(scope="session")
+def signing_key(tmp_path_factory):
+    if shutil.which("minisign") is None:
+        unavailable("minisign is not installed (scripts/install-deps.sh installs it)")
+    return make_signing_key(tmp_path_factory.mktemp("signing-key"))
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory, signing_key):
+    """The README's release command, run in this checkout (dist elsewhere),
+    signed with a throwaway key."""
+    if not in_git_checkout():
+        unavailable(f"{REPO} is not a git checkout: a release names its commit")
+    return run_release(REPO, tmp_path_factory.mktemp("release") / "dist", signing_key.secret)
+
+
+@pytest.fixture(scope="session")
+def registry(release):
+    """A local registry holding the release's images, pushed by scripts/publish.sh."""
+    for tool in ("docker-registry", "skopeo"):
+        if shutil.which(tool) is None:
+            unavailable(f"{tool} is not installed (scripts/install-deps.sh installs it)")
+    local = LocalRegistry()
+    try:
+        local.publish(release.oci_archive)
+    except BaseException:
+        local.stop()
+        raise
+    yield local
+    local.stop()
+
+
+@pytest.fixture(scope="session")
+def registry_engine(release):
+    """A Docker engine of our own whose store holds none of pidone's images:
+    what it runs of pidone comes from the registry."""
+    problem = docker_problem()
+    if problem:
+        unavailable(problem)
+    daemon = PrivateDaemon(release.path(f"pidone_{project_version()}_{native_arch()}"))
+    try:
+        assert daemon.docker("images", "-aq").stdout.strip() == "", "a new engine holds images"
+    except BaseException:
+        daemon.stop()
+        raise
+    yield daemon
+    daemon.stop()
 
 
 def pytest_report_header(config):

@@ -5,8 +5,12 @@ configuration through ENV, `docker run --init` with pidone as the daemon's
 init, and the full flavour's CA bundle and zoneinfo.
 
 The images are built by scripts/build-images.sh through the Dockerfile's own
-builder stage. Without a Docker engine every test here skips with one reason
-(and fails when CI=true or PIDONE_REQUIRE_ALL=1).
+builder stage. The signal, stop, orphan and exit-status tests also run on
+the release's images, pulled from a local registry by an engine of their
+own and derived FROM 127.0.0.1:PORT/pidone:<version> (BOTH_SOURCES), and
+one test checks that both sources hold the same files and config. Without a
+Docker engine every test here skips with one reason (and fails when CI=true
+or PIDONE_REQUIRE_ALL=1).
 """
 
 import json
@@ -79,6 +83,49 @@ def images(arch, binaries, docker):
     return Images(platform, minimal, f"{IMAGE}:{version}-full-{docker_arch}", app)
 
 
+@pytest.fixture(scope="session")
+def registry_images(arch, binaries, registry, registry_engine):
+    """Images of one architecture pulled from the local registry into the
+    registry engine (nothing else there), and the derived application image
+    built FROM the registry's one tag for that platform."""
+    docker_arch = DOCKER_ARCH[arch]
+    version = project_version()
+    platform = f"linux/{docker_arch}"
+    docker = registry_engine.docker
+    local = {}
+    for flavour, tag in (("minimal", version), ("full", f"{version}-full")):
+        reference = f"{registry.address}/pidone:{tag}"
+        docker("pull", "--platform", platform, reference, timeout=300)
+        local[flavour] = f"{IMAGE}-pulled-{flavour}:{docker_arch}"
+        docker("tag", reference, local[flavour])
+    # Pulled for this platform just above: the build's FROM finds it locally.
+    app = docker.build(f"{IMAGE}-test-registry-app:{docker_arch}",
+                       derived_dockerfile(f"{registry.address}/pidone:{version}", ["signals"]),
+                       [binaries.testapp], platform)
+    return Images(platform, local["minimal"], local["full"], app)
+
+
+@dataclass(frozen=True)
+class Source:
+    """The images a test runs, and the engine that holds them."""
+
+    docker: Docker
+    images: Images
+
+
+BOTH_SOURCES = pytest.mark.parametrize("source", ["dockerfile", "registry"], indirect=True)
+
+
+@pytest.fixture
+def source(request, arch, docker):
+    """dockerfile: scripts/build-images.sh on this engine; registry: the
+    release's images from the local registry, on an engine of their own."""
+    if request.param == "dockerfile":
+        return Source(docker, request.getfixturevalue("images"))
+    return Source(request.getfixturevalue("registry_engine").docker,
+                  request.getfixturevalue("registry_images"))
+
+
 @pytest.fixture
 def derive(images, binaries, docker):
     """Builds a derived image: derive(name, command, env=None, base=None)."""
@@ -124,10 +171,15 @@ MINIMAL_TREE = {  # path: (kind, mode, uid, gid)
     "tmp": ("dir", 0o1777, 0, 0),
     "var": ("dir", 0o755, 0, 0),
     "var/tmp": ("dir", 0o1777, 0, 0),
+    "usr": ("dir", 0o755, 0, 0),
+    "usr/share": ("dir", 0o755, 0, 0),
+    "usr/share/doc": ("dir", 0o755, 0, 0),
+    "usr/share/doc/pidone": ("dir", 0o755, 0, 0),
+    "usr/share/doc/pidone/LICENSE": ("file", 0o644, 0, 0),
 }
 
 
-def test_image_holds_only_pidone_nologin_and_the_accounts(docker, images):
+def test_image_holds_only_pidone_nologin_the_accounts_and_the_licence(docker, images):
     entries = image_entries(docker, images.minimal)
     assert sorted(entries) == sorted(MINIMAL_TREE)
     for name, (kind, mode, uid, gid) in MINIMAL_TREE.items():
@@ -137,6 +189,7 @@ def test_image_holds_only_pidone_nologin_and_the_accounts(docker, images):
         "root:x:0:0:root:/root:/sbin/nologin",
         "nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin"]
     assert entries["etc/group"].data.decode().splitlines() == ["root:x:0:", "nonroot:x:65532:"]
+    assert entries["usr/share/doc/pidone/LICENSE"].data == (REPO / "LICENSE").read_bytes()
 
 
 def test_image_binaries_are_the_host_builds(docker, images, binaries):
@@ -152,7 +205,7 @@ def test_image_binaries_are_the_host_builds(docker, images, binaries):
 
 def test_image_config_runs_pidone_as_nonroot_without_a_shell(docker, images, binaries):
     config = json.loads(docker.inspect(images.minimal, "{{json .Config}}"))
-    assert config["Entrypoint"] == ["/bin/pidone", "--"]
+    assert config["Entrypoint"] == ["/bin/pidone"]
     assert config.get("Cmd") is None
     assert config["User"] == f"{NONROOT}:{NONROOT}"
     assert config["WorkingDir"] == "/home/nonroot"
@@ -161,8 +214,11 @@ def test_image_config_runs_pidone_as_nonroot_without_a_shell(docker, images, bin
     labels = config["Labels"]
     version = re.fullmatch(r"pidone version (\S+) - git\.\S+", version_line(binaries)).group(1)
     assert labels["org.opencontainers.image.version"] == version
+    in_image = docker.run(images.minimal, "--version", platform=images.platform).stdout
+    assert f"git.{labels['org.opencontainers.image.revision']}\n" in in_image, in_image
     assert labels["org.opencontainers.image.licenses"] == "MIT"
-    assert labels["org.opencontainers.image.source"].startswith("https://")
+    # No address until the project publishes somewhere (README: "The Docker image").
+    assert "org.opencontainers.image.source" not in labels
     assert docker.inspect(images.minimal, "{{.Os}}/{{.Architecture}}") == images.platform
 
 
@@ -201,6 +257,38 @@ def test_tmp_is_writable_by_nonroot(docker, images):
         assert (copied.uid, copied.gid) == (NONROOT, NONROOT)
 
 
+def test_docker_run_arguments_are_pidones_options_or_the_command(docker, images):
+    """No "--" in the ENTRYPOINT: pidone stops at the first non-option."""
+    version = project_version()
+    helped = docker.run(images.minimal, "--help", platform=images.platform)
+    assert helped.code == 0 and helped.stdout.startswith("Usage: pidone"), helped
+    shown = docker.run(images.minimal, "--version", platform=images.platform)
+    assert shown.code == 0 and shown.stdout.startswith(f"pidone version {version} - git."), shown
+    result = docker.run(images.app, "/app/testapp", "exit", "3", platform=images.platform)
+    assert result.code == 3, result
+    result = docker.run(images.app, "-e", "3", "/app/testapp", "exit", "3", platform=images.platform)
+    assert result.code == 0, result  # -e 3: pidone's option, the application's 3 becomes 0
+
+
+def test_dockerfile_and_release_images_hold_the_same_files_and_config(docker, images,
+                                                                       registry_engine,
+                                                                       registry_images):
+    """The Dockerfile (build from source) and scripts/oci-image.py (the
+    release, through the registry) make the same images but for dates."""
+    for flavour in ("minimal", "full"):
+        built = getattr(images, flavour)
+        released = getattr(registry_images, flavour)
+        assert image_entries(docker, built) == image_entries(registry_engine.docker, released), flavour
+        configs = [json.loads(engine.inspect(image, "{{json .Config}}"))
+                   for engine, image in ((docker, built), (registry_engine.docker, released))]
+        fields = ("User", "Env", "WorkingDir", "Entrypoint", "Cmd", "Labels", "StopSignal", "Volumes",
+                  "ExposedPorts")
+        assert [{field: config.get(field) for field in fields} for config in configs] == \
+            [{field: configs[1].get(field) for field in fields}] * 2, flavour
+        assert docker.inspect(built, "{{.Os}}/{{.Architecture}}") == \
+            registry_engine.docker.inspect(released, "{{.Os}}/{{.Architecture}}")
+
+
 def test_nologin_exits_1_with_its_message(docker, images):
     result = docker.run(images.minimal, platform=images.platform,
                         options=("--entrypoint", "/sbin/nologin"))
@@ -219,7 +307,9 @@ def test_pid1_is_pidone_and_the_app_its_child(docker, images):
 
 # ---- 2. a derived image ----
 
-def test_docker_stop_returns_quickly_with_the_apps_exit_code(docker, images, capsys):
+@BOTH_SOURCES
+def test_docker_stop_returns_quickly_with_the_apps_exit_code(source, capsys):
+    docker, images = source.docker, source.images
     with container(docker, images, "/app/testapp", "slow-term", "0", "7") as app:
         app.client.ready()
         elapsed = app.stop(10)
@@ -229,7 +319,9 @@ def test_docker_stop_returns_quickly_with_the_apps_exit_code(docker, images, cap
     assert elapsed < QUICK_STOP
 
 
-def test_default_sigterm_app_exits_143_at_once_unlike_a_bare_pid1(docker, images, capsys):
+@BOTH_SOURCES
+def test_default_sigterm_app_exits_143_at_once_unlike_a_bare_pid1(source, capsys):
+    docker, images = source.docker, source.images
     with container(docker, images, "/app/testapp", "sleep") as app:
         app.client.ready()
         with_pidone = app.stop(10)
@@ -246,7 +338,9 @@ def test_default_sigterm_app_exits_143_at_once_unlike_a_bare_pid1(docker, images
     assert without_pidone >= BARE_PID1_STOP_TIMEOUT * 0.9
 
 
-def test_docker_kill_signals_reach_the_app(docker, images, binaries):
+@BOTH_SOURCES
+def test_docker_kill_signals_reach_the_app(source, binaries):
+    docker, images = source.docker, source.images
     realtime = SIGRTMIN + 6
     # qemu-user hands a real-time signal n from the host to the guest as n-2.
     realtime_seen = realtime - 2 if binaries.emulated else realtime
@@ -257,7 +351,9 @@ def test_docker_kill_signals_reach_the_app(docker, images, binaries):
             app.client.wait_line(f"signal {number}")
 
 
-def test_orphans_leave_no_zombie(docker, images):
+@BOTH_SOURCES
+def test_orphans_leave_no_zombie(source):
+    docker, images = source.docker, source.images
     with container(docker, images, "/app/testapp", "orphans", ORPHANS) as app:
         app.client.wait_line(f"orphans {ORPHANS}", timeout=120)
         app.client.ready()
@@ -295,7 +391,9 @@ def test_hardened_container_forwards_signals_reaps_and_stops(docker, images, bin
     assert DEFAULT_GRACE <= elapsed < DEFAULT_GRACE + QUICK_STOP
 
 
-def test_exit_codes_and_signal_deaths_are_docker_runs_status(docker, images):
+@BOTH_SOURCES
+def test_exit_codes_and_signal_deaths_are_docker_runs_status(source):
+    docker, images = source.docker, source.images
     cases = [(("exit", code), code) for code in (0, 1, 3, 42, 255)]
     cases += [(("kill", signo), 128 + signo) for signo in (15, 11, 6)]
     for command, expected in cases:
@@ -465,9 +563,13 @@ def test_full_flavour_adds_only_the_ca_bundle_and_zoneinfo(docker, images):
     full = image_entries(docker, images.full)
     assert set(minimal) <= set(full)
     added = set(full) - set(minimal)
-    allowed = ("etc/ssl/", "usr/share/zoneinfo/")
+    allowed = ("etc/ssl/", "usr/share/zoneinfo/", "usr/share/doc/ca-certificates/",
+               "usr/share/doc/tzdata/")
     assert not [n for n in added if not n.startswith(allowed)
-                and n not in ("etc/ssl", "usr", "usr/share", "usr/share/zoneinfo")]
+                and n not in ("etc/ssl", "usr/share/zoneinfo", "usr/share/doc/ca-certificates",
+                              "usr/share/doc/tzdata")]
+    for package in ("ca-certificates", "tzdata"):
+        assert full[f"usr/share/doc/{package}/copyright"].kind == "file"
     assert resolve(full, "etc/ssl/cert.pem") is full["etc/ssl/certs/ca-certificates.crt"]
     assert full["etc/ssl/certs/ca-certificates.crt"].size > 100_000
     for name in FULL_FILES:

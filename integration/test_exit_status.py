@@ -140,11 +140,18 @@ def test_peer_variable_typo_warns_once_and_runs_the_command(binaries, variable):
     assert len(result.stderr_lines) == 1 and result.stderr.startswith(f"[pidone] {variable}: "), result
 
 
-@pytest.mark.parametrize("variable", {**BAD_ENVIRONMENT, **PEER_TYPOS})
+@pytest.mark.parametrize("variable", [*BAD_ENVIRONMENT, "DUMB_INIT_SETSID", "DUMB_INIT_DEBUG"])
 def test_empty_environment_value_counts_as_unset(binaries, variable):
     env = dict(os.environ, **{variable: ""})
     result = run_pidone(binaries, *binaries.app("exit", 5), env=env)
     assert (result.code, result.stderr) == (5, "")
+
+
+def test_empty_tini_verbosity_is_level_0_as_tinis_atoi_reads_it(binaries):
+    env = dict(os.environ, TINI_VERBOSITY="")
+    result = run_pidone(binaries, *binaries.app("exit", 5), env=env)
+    assert result.code == 5
+    assert result.stderr_lines == ["[pidone] TINI_VERBOSITY: '' is not a number (0-99); read as 0, as tini does"]
 
 
 def test_options_end_at_the_first_non_option(binaries):

@@ -21,7 +21,7 @@ import pytest
 from binaries import ARCHES, REPO, binaries_for, missing_binaries, unavailable
 from harness import Ready, wait_until
 from microvm.pool import BootPool
-from microvm.qemu import Boot, fetch_kernel, machine_problem, make_initramfs
+from microvm.qemu import PANIC, Boot, fetch_kernel, machine_problem, make_initramfs
 
 # Deadlines for a loaded 2-core machine under TCG (a boot takes about 2 s
 # when the machine is idle); a test returns as soon as its line arrives.
@@ -268,3 +268,23 @@ def test_kernel_command_line_environment_configures_pidone(boot):
         assert vm.exit_status(BOOT_DEADLINE) == 6
         assert pidone_line_about(vm, slow.ppid) is not None, \
             f"no verbose line about the application (pid {slow.ppid}): {vm.lines!r}"
+
+
+def test_pause_mode_as_the_kernels_init_reaps_ignores_other_signals_and_exits_0_on_sigterm(boot):
+    # testapp starts as init, forks a helper and becomes pidone --pause: PID 1
+    # of the machine is then pidone in pause mode, with the helper as its
+    # child. The helper mounts /proc, leaves orphans to PID 1, sends it
+    # SIGUSR1 (ignored), waits until PID 1's only child is the helper itself
+    # (every orphan reaped), counts PID 1's zombies and sends it SIGTERM.
+    with boot(["become", "/init", "--pause", "then", "mount-proc",
+               "spawn", "orphans", ORPHANS // 5, "then", "spawn", "send", "10", "1", "then",
+               "spawn", "children", "1", "1", ORPHANS_DEADLINE, "then", "spawn", "zombies", "1", "then",
+               "send", "15", "1"], kernel_args=["rdinit=/bin/testapp"]) as vm:
+        vm.wait_line(f"grandchild orphans {ORPHANS // 5}", ORPHANS_DEADLINE)
+        vm.wait_line("grandchild sent 10 1", BOOT_DEADLINE)
+        vm.wait_line("grandchild children 1", ORPHANS_DEADLINE)
+        zombies = vm.wait_line(re.compile(r"grandchild zombies \d+ \d+"), BOOT_DEADLINE)
+        assert zombies.split()[2] == "0", f"zombies of PID 1 left: {zombies}"
+        # The machine stops when PID 1 exits, maybe before the sender reports.
+        panic = vm.wait_line(lambda line: PANIC.search(line) is not None, BOOT_DEADLINE)
+        assert int(PANIC.search(panic).group(1), 16) == 0, f"PID 1 did not exit 0: {panic}"

@@ -14,6 +14,7 @@ from harness import App, DEADLINE, children_of, process_state, run, wait_until
 
 UNSHARE = ["unshare", "--pid", "--fork", "--kill-child", "--mount-proc"]
 ORPHANS = 10_000
+ORPHANS_EMULATED = 2_000  # qemu-user forks a hundred times slower; test_stress goes deeper
 
 
 @functools.cache
@@ -72,9 +73,10 @@ def test_exit_status_as_pid1(binaries, as_pid1, app_args, expected):
     assert result.code == expected
 
 
-def test_reaps_ten_thousand_orphans_while_the_application_runs(binaries, as_pid1):
-    with NamespaceApp(as_pid1(binaries.pidone, *binaries.app("orphans", ORPHANS))) as app:
-        app.wait_line(f"orphans {ORPHANS}", timeout=120)
+def test_reaps_thousands_of_orphans_while_the_application_runs(binaries, as_pid1):
+    orphans = ORPHANS_EMULATED if binaries.emulated else ORPHANS
+    with NamespaceApp(as_pid1(binaries.pidone, *binaries.app("orphans", orphans))) as app:
+        app.wait_line(f"orphans {orphans}", timeout=120)
         assert app.ready().ppid == 1
         pidone = pidone_host_pid(app)
         # The application is then pidone's only child: every orphan reaped.
@@ -90,7 +92,9 @@ def test_sigterm_to_pid1_from_inside_the_namespace_stops_the_application(binarie
         pidone = pidone_host_pid(app)
         sender = run(["nsenter", "--target", pidone, "--pid", "--mount", "--",
                       *binaries.app("send", 15, 1)])
-        assert (sender.code, sender.stdout_lines) == (0, ["sent 15 1"])
+        # Once the application is gone, pidone SIGTERMs every process of the
+        # namespace, the sender included if it has not exited yet.
+        assert (sender.code, sender.stdout_lines) in ((0, ["sent 15 1"]), (143, []))
         assert app.wait() == 143
 
 

@@ -7,13 +7,16 @@ Docker engine), the manual page against --help, and the integration suite run
 against the released binaries, as a user who downloads them would.
 
 The release is built twice: once from this checkout as the README says (into
-a temporary dist folder, with the images when a Docker engine answers or
-CI=true / PIDONE_REQUIRE_ALL=1), once from a clone of the same commit with
-the same working-tree changes, in another folder, later, without images.
+a temporary dist folder, signed with a throwaway key: conftest.py's
+`release`), once from a clone of the same commit with the same working-tree
+changes, in another folder, later, unsigned. The images, their SBOMs and the
+signature are tested here as files; test_oci.py pushes them to a registry.
 """
 
 import gzip
+import hashlib
 import io
+import json
 import os
 import re
 import shutil
@@ -21,19 +24,16 @@ import subprocess
 import sys
 import tarfile
 import time
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from binaries import REPO, arch_problem, binaries_for, must_not_skip, native_arch, unavailable
-from docker_support import DOCKER_ARCH, IMAGE, PrivateDaemon, docker_problem, image_entries, project_version
+from binaries import REPO, arch_problem, binaries_for, native_arch, unavailable
+from docker_support import DOCKER_ARCH, PrivateDaemon, docker_problem, image_entries, project_version
 from harness import run
+from release_support import clone_with_working_tree, copy_working_tree, git, head_commit, in_git_checkout, run_release
 
 ARCHES = ("x86_64", "aarch64")
-RELEASE_TIMEOUT = 1800  # a first image build installs the builder's toolchain
 BUILD_TIMEOUT = 300
-SOURCE_MTIME = 1_000_000_000  # the second build's sources are dated 2001
 # Modules of the integration suite run against the released binaries.
 RELEASED_BINARY_SUITE = ("test_exit_status.py", "test_nologin.py", "test_options.py",
                          "test_output.py", "test_signals.py")
@@ -46,99 +46,17 @@ PACKAGE_FILES = [
 ]
 
 
-# ---- the two releases ----
-
-@dataclass(frozen=True)
-class Release:
-    source: Path
-    dist: Path
-    with_images: bool
-    commit: str  # the full hash of HEAD when the build started
-
-
-def git(*args, cwd=REPO):
-    return subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, text=True,
-                          check=True, timeout=60).stdout
-
-
-def in_git_checkout():
-    done = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--show-toplevel"],
-                          capture_output=True, text=True, timeout=60)
-    return done.returncode == 0 and Path(done.stdout.strip()) == REPO
-
-
-def working_tree_files():
-    """Tracked and untracked (not ignored) files of the checkout, as they are now."""
-    listing = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate")
-    return [name for name in listing.split("\0") if name]
-
-
-def copy_working_tree(destination):
-    """The working tree's files (no .git) copied to `destination`, modes kept."""
-    for name in working_tree_files():
-        source = REPO / name
-        target = destination / name
-        if source.is_symlink() or source.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target, follow_symlinks=False)
-        elif target.exists():  # deleted in the working tree
-            target.unlink()
-
-
-def head_commit(cwd=REPO):
-    return git("rev-parse", "HEAD", cwd=cwd).strip()
-
-
-def clone_with_working_tree(destination, commit):
-    """A clone at `commit` with the working tree's changes on top: the same
-    sources in another folder. Every source file is dated SOURCE_MTIME."""
-    subprocess.run(["git", "clone", "--quiet", "--no-checkout", "--no-hardlinks", str(REPO),
-                    str(destination)], check=True, timeout=120)
-    git("checkout", "--quiet", "--detach", commit, cwd=destination)
-    copy_working_tree(destination)
-    for directory, subdirectories, files in os.walk(destination):
-        subdirectories[:] = [name for name in subdirectories if name != ".git"]
-        for name in files:
-            os.utime(Path(directory) / name, (SOURCE_MTIME, SOURCE_MTIME), follow_symlinks=False)
-
-
-def run_release(source, dist, with_images, env=None, umask=None):
-    args = [str(source / "scripts" / "release.sh"), "--dist", str(dist)]
-    if not with_images:
-        args.append("--no-images")
-    preexec = (lambda: os.umask(umask)) if umask is not None else None
-    commit = head_commit(source)
-    done = subprocess.run(args, cwd=source, capture_output=True, text=True, timeout=RELEASE_TIMEOUT,
-                          env=env, preexec_fn=preexec, stdin=subprocess.DEVNULL)
-    if done.returncode != 0:
-        pytest.fail(f"{' '.join(args)} exited {done.returncode}:\n{done.stdout[-3000:]}\n"
-                    f"{done.stderr[-3000:]}")
-    return Release(source, dist, with_images, commit)
-
-
-def images_wanted():
-    """Build the images when an engine answers; in CI always (release.sh
-    starts an engine, or fails)."""
-    return must_not_skip() or docker_problem() is None
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory):
-    """The README's release command, run in this checkout (dist elsewhere)."""
-    if not in_git_checkout():
-        unavailable(f"{REPO} is not a git checkout: a release names its commit")
-    return run_release(REPO, tmp_path_factory.mktemp("release") / "dist", images_wanted())
-
+# ---- the second release ----
 
 @pytest.fixture(scope="module")
 def rebuild(release, tmp_path_factory):
     """The same commit, later, from another folder, with another umask and
-    time zone, without images."""
+    time zone, unsigned."""
     folder = tmp_path_factory.mktemp("rebuild-elsewhere")
     source = folder / "another-checkout-of-pidone"
     clone_with_working_tree(source, release.commit)
     env = dict(os.environ, TZ="Pacific/Kiritimati", LANG="C.UTF-8")
-    return run_release(source, folder / "dist", with_images=False, env=env, umask=0o027)
+    return run_release(source, folder / "dist", env=env, umask=0o027)
 
 
 @pytest.fixture(scope="module")
@@ -210,25 +128,29 @@ def deb_file_contents(path):
 
 # ---- dist/ and SHA256SUMS ----
 
-def expected_names(version, with_images):
-    names = {"SHA256SUMS"}
+SIGNATURE = "SHA256SUMS.minisig"
+
+
+def expected_names(version):
+    names = {"SHA256SUMS", "LICENSE", f"pidone_{version}_image_oci.tar",
+             sbom_name(version, "minimal"), sbom_name(version, "full")}
     for arch in ARCHES:
         names |= {binary_name("pidone", version, arch), binary_name("nologin", version, arch),
-                  deb_name(version, arch)}
-        if with_images:
-            names.add(image_tarball_name(version, arch))
+                  deb_name(version, arch), image_tarball_name(version, arch)}
     return names
 
 
-def test_release_holds_binaries_packages_images_and_checksums(release, version):
-    if not release.with_images:
-        unavailable(f"no image tarballs: {docker_problem()}")
-    assert {path.name for path in release.dist.iterdir()} == expected_names(version, True)
+def sbom_name(version, flavour):
+    return f"pidone_{version}_{'full_' if flavour == 'full' else ''}sbom.spdx.json"
+
+
+def test_release_holds_binaries_packages_images_sboms_licence_and_signed_checksums(release, version):
+    assert {path.name for path in release.dist.iterdir()} == expected_names(version) | {SIGNATURE}
 
 
 def test_sha256sums_covers_every_released_file_and_verifies(release):
     listed = {line.split("  ", 1)[1] for line in (release.dist / "SHA256SUMS").read_text().splitlines()}
-    assert listed == {path.name for path in release.dist.iterdir()} - {"SHA256SUMS"}
+    assert listed == {path.name for path in release.dist.iterdir()} - {"SHA256SUMS", SIGNATURE}
     check = run(["sha256sum", "-c", "SHA256SUMS"], cwd=release.dist, timeout=120)
     assert check.code == 0, check.stdout + check.stderr
     assert sorted(check.stdout_lines) == sorted(f"{name}: OK" for name in listed)
@@ -246,12 +168,12 @@ def test_released_binaries_are_static_and_for_their_architecture(release, versio
 
 # ---- reproducibility ----
 
-def test_rebuild_elsewhere_later_gives_identical_binaries_and_packages(release, rebuild, version):
+def test_rebuild_elsewhere_later_gives_an_identical_dist_signature_aside(release, rebuild, version):
     if head_commit() != release.commit:
         pytest.fail(f"{REPO} moved from {release.commit} to {head_commit()} during the test: "
                     "the rebuild's working-tree changes may differ")
-    names = sorted(expected_names(version, with_images=False) - {"SHA256SUMS"})
-    assert sorted(path.name for path in rebuild.dist.iterdir()) == sorted([*names, "SHA256SUMS"])
+    names = sorted(expected_names(version))
+    assert sorted(path.name for path in rebuild.dist.iterdir()) == names
     differing = [name for name in names
                  if released(release, name).read_bytes() != released(rebuild, name).read_bytes()]
     assert differing == [], f"differ between {release.source} and {rebuild.source}: {differing}"
@@ -382,14 +304,15 @@ def test_package_ships_no_nologin_and_declares_itself(release, version):
                                        f"Architecture: {DOCKER_ARCH[arch]}"]
 
 
-# ---- the image tarballs ----
+# ---- the images: OCI archive, docker-load tarballs ----
 
 @pytest.fixture(scope="module")
 def empty_engine(release, version):
     """A Docker engine of our own that has never seen an image (no registry
     either: the tarballs must be self-contained)."""
-    if not release.with_images:
-        unavailable(f"no image tarballs: {docker_problem()}")
+    problem = docker_problem()
+    if problem:
+        unavailable(problem)
     daemon = PrivateDaemon(released(release, binary_name("pidone", version, native_arch())))
     yield daemon
     daemon.stop()
@@ -400,32 +323,133 @@ def loaded_image(request, release, version, empty_engine):
     """(arch, tag, `docker load` output) of one image tarball loaded into the empty engine."""
     arch = request.param
     runnable(arch)
-    tag = f"{IMAGE}:{version}-{DOCKER_ARCH[arch]}"
     loaded = empty_engine.docker("load", "-i", released(release, image_tarball_name(version, arch)),
                                  timeout=120)
-    return arch, tag, loaded.stdout
+    return arch, f"pidone:{version}-{DOCKER_ARCH[arch]}", loaded.stdout
 
 
-def test_image_tarball_loads_into_an_empty_engine_and_runs(empty_engine, loaded_image, version):
+def test_image_tarball_loads_the_release_images_and_runs(release, empty_engine, loaded_image, version):
     arch, tag, output = loaded_image
-    assert f"Loaded image: {tag}" in output
-    docker, platform = empty_engine.docker, f"linux/{DOCKER_ARCH[arch]}"
-    assert docker.inspect(tag, "{{.Os}}/{{.Architecture}}") == platform
-    result = docker.run(tag, "--version", platform=platform, options=("--entrypoint", "/bin/pidone"))
-    assert result.code == 0 and result.stdout.startswith(f"pidone version {version} - git."), result
+    docker_arch = DOCKER_ARCH[arch]
+    full_tag = f"pidone:{version}-full-{docker_arch}"
+    assert sorted(re.findall(r"Loaded image: (\S+)", output)) == sorted([tag, full_tag])
+    docker, platform = empty_engine.docker, f"linux/{docker_arch}"
+    for image, index in ((tag, version), (full_tag, f"{version}-full")):
+        assert docker.inspect(image, "{{.Os}}/{{.Architecture}}") == platform
+        _, config = release.oci_manifests(index)[docker_arch]
+        assert docker.inspect(image, "{{.Id}}") == config, "not the OCI archive's image"
+    result = docker.run(tag, "--version", platform=platform)
+    assert (result.code, result.stdout) == (0, expected_version_line(release, version) + "\n")
 
 
-def test_image_tarball_holds_the_released_binaries(release, empty_engine, loaded_image, version):
+def test_image_tarball_holds_the_released_binaries_and_licence(release, empty_engine, loaded_image, version):
     arch, tag, _ = loaded_image
-    docker = empty_engine.docker
-    entries = image_entries(docker, tag)
+    entries = image_entries(empty_engine.docker, tag)
     for name, program in (("bin/pidone", "pidone"), ("sbin/nologin", "nologin")):
-        if entries[name].data != released(release, binary_name(program, version, arch)).read_bytes():
-            in_image = docker.run(tag, "--version", platform=f"linux/{DOCKER_ARCH[arch]}",
-                                  options=("--entrypoint", "/bin/pidone")).stdout.strip()
-            expected = expected_version_line(release, version)
-            pytest.fail(f"/{name} of {tag} differs from the released {program} for {arch} "
-                        f"(the image's pidone: {in_image!r}; released: {expected!r})")
+        released_binary = released(release, binary_name(program, version, arch)).read_bytes()
+        assert entries[name].data == released_binary, f"/{name} of {tag} is not the released {program}"
+    assert entries["usr/share/doc/pidone/LICENSE"].data == (REPO / "LICENSE").read_bytes()
+
+
+def oci_layers(release):
+    """{digest: gzipped bytes} of every layer blob in the OCI archive."""
+    layers = {}
+    for tag in release.oci_index_digests():
+        for manifest_digest, _ in release.oci_manifests(tag).values():
+            for layer in json.loads(release.oci_blob(manifest_digest))["layers"]:
+                layers[layer["digest"]] = release.oci_blob(layer["digest"])
+    return layers
+
+
+def test_oci_archive_holds_both_flavours_for_both_platforms(release, version):
+    assert sorted(release.oci_index_digests()) == [version, f"{version}-full"]
+    for tag in (version, f"{version}-full"):
+        index = json.loads(release.oci_blob(release.oci_index_digests()[tag]))
+        assert [entry["platform"] for entry in index["manifests"]] == [
+            {"architecture": "amd64", "os": "linux"},
+            {"architecture": "arm64", "os": "linux", "variant": "v8"}]
+
+
+def test_oci_blobs_match_their_digests(release):
+    with tarfile.open(release.oci_archive) as archive:
+        for member in archive.getmembers():
+            if member.isfile() and member.name.startswith("blobs/sha256/"):
+                data = archive.extractfile(member).read()
+                assert hashlib.sha256(data).hexdigest() == member.name.rsplit("/", 1)[1]
+
+
+def test_image_layers_are_dated_by_the_commit_and_owned_as_the_dockerfile_says(release):
+    epoch = commit_epoch(release)
+    for digest, blob in oci_layers(release).items():
+        flags, mtime = blob[3], int.from_bytes(blob[4:8], "little")
+        assert (flags & 0x08, mtime) == (0, 0), f"{digest}: gzip header with a name or a date"
+        with tarfile.open(fileobj=io.BytesIO(blob)) as layer:
+            members = layer.getmembers()
+        names = [member.name for member in members]
+        assert names == sorted(names, key=lambda name: name.split("/")), f"{digest}: not sorted"
+        for member in members:
+            owner = 65532 if member.name == "home/nonroot" else 0
+            assert (member.mtime, member.uid, member.gid, member.uname, member.gname) == (
+                epoch, owner, owner, "", ""), f"{digest}: {member.name}"
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+    for tag in release.oci_index_digests():
+        for _, config in release.oci_manifests(tag).values():
+            assert json.loads(release.oci_blob(config))["created"] == stamp
+
+
+# ---- SBOMs and the signature ----
+
+def pinned_debian_packages():
+    lines = (REPO / "docker" / "debian-files.txt").read_text().splitlines()
+    return [line.split(None, 2) for line in lines if line.strip() and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("flavour", ["minimal", "full"])
+def test_sbom_names_pidone_nologin_and_the_debian_packages_carried(release, version, flavour):
+    sbom = json.loads(released(release, sbom_name(version, flavour)).read_text())
+    assert (sbom["spdxVersion"], sbom["dataLicense"]) == ("SPDX-2.3", "CC0-1.0")
+    packages = {package["name"]: package for package in sbom["packages"]}
+    for program in ("pidone", "nologin"):
+        package = packages.pop(program)
+        assert (package["versionInfo"], package["licenseDeclared"]) == (version, "MIT")
+        assert release.commit in package["sourceInfo"]
+    checksums = {file["fileName"]: file["checksums"][0]["checksumValue"] for file in sbom["files"]}
+    assert checksums == {
+        f"./{'bin' if program == 'pidone' else 'sbin'}/{program} ({DOCKER_ARCH[arch]})":
+            hashlib.sha256(released(release, binary_name(program, version, arch)).read_bytes()).hexdigest()
+        for program in ("pidone", "nologin") for arch in ARCHES}
+    expected = pinned_debian_packages() if flavour == "full" else []
+    assert sorted((name, package["versionInfo"], package["licenseDeclared"])
+                  for name, package in packages.items()) == sorted(map(tuple, expected))
+    described = {rel["relatedSpdxElement"] for rel in sbom["relationships"]
+                 if rel["relationshipType"] == "DESCRIBES"}
+    assert described == {package["SPDXID"] for package in sbom["packages"]}
+
+
+def minisign_verify(public_key, folder):
+    return run(["minisign", "-V", "-p", public_key, "-m", folder / "SHA256SUMS"], timeout=60)
+
+
+def test_signature_verifies_and_a_tampered_checksum_list_fails(release, signing_key, tmp_path):
+    verified = minisign_verify(signing_key.public, release.dist)
+    assert verified.code == 0, verified.stdout + verified.stderr
+    tampered = tmp_path / "tampered"
+    tampered.mkdir()
+    shutil.copy(release.dist / SIGNATURE, tampered)
+    lines = (release.dist / "SHA256SUMS").read_text().splitlines()
+    forged = "0" * 64 + lines[0][64:]
+    (tampered / "SHA256SUMS").write_text("\n".join([forged, *lines[1:]]) + "\n")
+    refused = minisign_verify(signing_key.public, tampered)
+    assert refused.code != 0 and "verification failed" in (refused.stdout + refused.stderr).lower()
+
+
+def test_a_tampered_released_file_fails_the_signed_checksums(release, tmp_path):
+    copy = tmp_path / "dist"
+    shutil.copytree(release.dist, copy)
+    with open(copy / "LICENSE", "a") as licence:
+        licence.write("tampered\n")
+    check = run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=copy, timeout=120)
+    assert check.code != 0 and check.stdout_lines == ["LICENSE: FAILED"], check.stdout
 
 
 # ---- the manual page and --help ----

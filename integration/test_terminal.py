@@ -41,6 +41,23 @@ def test_application_leads_the_foreground_group_in_pidones_session(binaries):
         assert child.pgid == child.pid and child.sid == child.ppid  # pidone leads the session
 
 
+def test_single_child_mode_hands_over_the_foreground_and_each_interrupt_arrives_once(binaries):
+    """With -c the application still gets a foreground group of its own:
+    were it in pidone's, ^C would reach it from the terminal and again
+    forwarded by pidone."""
+    terminal = Terminal()
+    with terminal.start([binaries.pidone, "-c", *binaries.app("signals")]) as app:
+        child = app.ready()
+        assert child.pgid == child.pid and child.sid == child.ppid
+        terminal.interrupt()
+        app.wait_line("signal 2")
+        # pidone dequeues a pending SIGINT before SIGUSR1, so once USR1 is
+        # handled, any SIGINT pidone would have forwarded has arrived too.
+        app.signal(signal.SIGUSR1)
+        app.wait_line("signal 10")
+        assert app.lines.count("signal 2") == 1, app.lines
+
+
 def test_no_sighup_or_sigcont_reaches_the_application_at_start(binaries):
     with Terminal().start([binaries.pidone, *binaries.app("signals")]) as app:
         app.ready()

@@ -37,26 +37,27 @@ build() {
   fi
 }
 
-# The builder stage, tagged pidone-builder:<version>-ARCH so that its layers
+# The builder stage, tagged <image>-builder:<version>-ARCH (its own per PIDONE_IMAGE:
+# checkouts sharing an engine may hold different Dockerfiles) so that its layers
 # (the toolchain above all) stay cached between runs.
 build_builder() {
   local arch=$1
   build "$logs/builder-$arch.log" --target builder --build-arg "TARGETARCH=$arch" \
-    -t "pidone-builder:$version-$arch" .
+    -t "$image-builder:$version-$arch" .
 }
 
 # The legacy builder refuses to build a stage of another platform than the
 # one asked for, and builds every stage before the target. So for a foreign
-# ARCH, the builder's /out becomes pidone-rootfs:<version>-ARCH, an image of
+# ARCH, the builder's /out becomes <image>-rootfs:<version>-ARCH, an image of
 # platform linux/ARCH (docker/rootfs.Dockerfile), and the root Dockerfile's
 # final stages, copied unchanged into CONTEXT/Dockerfile, assemble the image
 # from that one.
 prepare_foreign_arch() {
   local arch=$1 context=$2 container
-  container=$(docker create "pidone-builder:$version-$arch" true)
+  container=$(docker create "$image-builder:$version-$arch" true)
   docker cp "$container:/out" - >"$context/out.tar"
   docker rm "$container" >/dev/null
-  build "$logs/rootfs-$arch.log" --platform "linux/$arch" -t "pidone-rootfs:$version-$arch" \
+  build "$logs/rootfs-$arch.log" --platform "linux/$arch" -t "$image-rootfs:$version-$arch" \
     -f docker/rootfs.Dockerfile "$context"
   rm "$context/out.tar"
   sed -n -e '/^ARG ROOTFS_SOURCE=/p' -e '/^FROM ${ROOTFS_SOURCE} AS rootfs-source$/,$p' \
@@ -70,7 +71,7 @@ build_arch() {
     context=$(mktemp -d)
     temp_dirs+=("$context")
     prepare_foreign_arch "$arch" "$context"
-    args+=(--platform "linux/$arch" --build-arg "ROOTFS_SOURCE=pidone-rootfs:$version-$arch")
+    args+=(--platform "linux/$arch" --build-arg "ROOTFS_SOURCE=$image-rootfs:$version-$arch")
   fi
   build "$logs/minimal-$arch.log" "${args[@]}" --target minimal -t "$image:$version-$arch" "$context"
   build "$logs/full-$arch.log" "${args[@]}" --target full -t "$image:$version-full-$arch" "$context"

@@ -1,39 +1,54 @@
 #!/usr/bin/env bash
-# Starts or stops a Docker engine for the tests.
-#   start: when `docker info` does not answer, starts dockerd in the background
-#          (no bridge, no iptables: test containers run with --network none),
-#          records its pid in build/dockerd.pid and waits until it answers.
-#   stop:  stops only the daemon that `start` started, by that pid.
+# Starts or stops a Docker engine for the build and the tests.
+#   start:     when `docker info` does not answer, starts dockerd in the
+#              background (no bridge, no iptables: test containers run with
+#              --network none) with --pidfile=/run/pidone/dockerd.pid, waits
+#              until it answers, and prints its pid on stdout (nothing when
+#              an engine already answered).
+#   stop PID:  stops dockerd PID if `start` started it, in this clone or
+#              another: the pid in that file, whose command line names that
+#              pidfile. Never another dockerd; an empty PID stops nothing.
+#   pid:       prints that daemon's pid, if it runs.
+# The pidfile lives outside the clone so that a fresh clone finds a daemon an
+# older one left running. PIDONE_RUN_DIR overrides /run/pidone.
 # Installs nothing: docker.io comes from scripts/debian-packages.txt.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-pidfile=$root/build/dockerd.pid
-logfile=$root/build/dockerd.log
+run_dir=${PIDONE_RUN_DIR:-/run/pidone}
+pidfile=$run_dir/dockerd.pid
+logfile=$run_dir/dockerd.log
 deadline_seconds=${PIDONE_DOCKERD_TIMEOUT:-60}
 
 as_root=()
 [ "$(id -u)" = 0 ] || as_root=(sudo)
 answers() { docker info >/dev/null 2>&1; }
-alive() { [ -d "/proc/$1" ]; }
+# Running: a zombie (exited, not yet reaped by its parent) is not.
+alive() { local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) && [ "$(awk '{ print $1 }' <<<"${stat##*)}")" != Z ]; }
+
+# The pid of the dockerd that `start` started, or nothing.
+ours() {
+  local pid
+  pid=$(cat "$pidfile" 2>/dev/null) || return 0
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 0
+  tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null |
+    grep -qx -e "--pidfile=$pidfile" && echo "$pid"
+  return 0
+}
 
 start() {
   if answers; then
-    echo "docker-engine: a Docker engine already answers; not starting one"
+    echo "docker-engine: a Docker engine already answers; not starting one" >&2
     return 0
   fi
-  mkdir -p "$root/build"
-  # A simple command (no function, no subshell), so $! is dockerd's own pid
-  # (or sudo's, which passes signals on); setsid keeps a terminal's ^C meant
-  # for the caller away from it.
-  "${as_root[@]}" setsid dockerd --bridge=none --iptables=false --ip6tables=false >"$logfile" 2>&1 &
-  local pid=$!
-  echo "$pid" >"$pidfile"
+  "${as_root[@]}" mkdir -p "$run_dir"
+  # setsid keeps a terminal's ^C meant for the caller away from it.
+  "${as_root[@]}" setsid sh -c 'exec dockerd "$@" >"$0" 2>&1' "$logfile" \
+    --bridge=none --iptables=false --ip6tables=false "--pidfile=$pidfile" &
+  local starter=$!
   local end=$((SECONDS + deadline_seconds))
   until answers; do
-    if ! alive "$pid"; then
+    if ! alive "$starter"; then
       echo "docker-engine: dockerd exited; its log ($logfile):" >&2
       tail -n 20 "$logfile" >&2
-      rm -f "$pidfile"
       return 1
     fi
     if [ "$SECONDS" -ge "$end" ]; then
@@ -42,30 +57,38 @@ start() {
     fi
     sleep 0.2
   done
-  echo "docker-engine: started dockerd (pid $pid, log $logfile)"
+  local pid
+  pid=$(ours)
+  echo "docker-engine: started dockerd (pid $pid, log $logfile)" >&2
+  echo "$pid"
 }
 
 stop() {
-  [ -f "$pidfile" ] || { echo "docker-engine: no dockerd started by this script"; return 0; }
   local pid
-  pid=$(cat "$pidfile")
-  if alive "$pid"; then
-    "${as_root[@]}" kill -TERM "$pid"
-    local end=$((SECONDS + deadline_seconds))
-    while alive "$pid"; do
-      if [ "$SECONDS" -ge "$end" ]; then
-        echo "docker-engine: dockerd (pid $pid) still running after ${deadline_seconds}s" >&2
-        return 1
-      fi
-      sleep 0.2
-    done
-    echo "docker-engine: stopped dockerd (pid $pid)"
+  pid=$(ours)
+  if [ -z "$1" ]; then
+    echo "docker-engine: no dockerd to stop"
+    return 0
   fi
-  rm -f "$pidfile"
+  if [ "$1" != "$pid" ]; then
+    echo "docker-engine: pid $1 is no dockerd started by this script; not stopping it"
+    return 0
+  fi
+  "${as_root[@]}" kill -TERM "$pid"
+  local end=$((SECONDS + deadline_seconds))
+  while alive "$pid"; do
+    if [ "$SECONDS" -ge "$end" ]; then
+      echo "docker-engine: dockerd (pid $pid) still running after ${deadline_seconds}s" >&2
+      return 1
+    fi
+    sleep 0.2
+  done
+  echo "docker-engine: stopped dockerd (pid $pid)"
 }
 
 case "${1:-}" in
   start) start ;;
-  stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  stop) stop "${2:-}" ;;
+  pid) ours ;;
+  *) echo "usage: $0 start|stop PID|pid" >&2; exit 2 ;;
 esac

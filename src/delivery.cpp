@@ -2,7 +2,8 @@
 
 namespace pidone {
 
-Delivery plan_delivery(int received, const SignalRewrites& rewrites, Session session, bool application_exited) {
+Delivery plan_delivery(int received, const SignalRewrites& rewrites, Forwarding forwarding, Session session,
+                       bool application_exited) {
   int outgoing = is_forwarded(received) ? rewrites.apply(received) : 0;
   // -r TSTP:0 drops ^Z altogether: pidone does not stop either.
   if (outgoing == 0) return {0, Recipient::Nobody, false};
@@ -19,7 +20,7 @@ Delivery plan_delivery(int received, const SignalRewrites& rewrites, Session ses
   // shows the shell that its job stopped. Holding the terminal as session
   // leader, pidone has no such shell above it.
   const bool stop_pidone = job_control && session != Session::Foreground;
-  return {outgoing, session == Session::Shared ? Recipient::Child : Recipient::ChildGroup, stop_pidone};
+  return {outgoing, forwarding == Forwarding::SingleChild ? Recipient::Child : Recipient::ChildGroup, stop_pidone};
 }
 
 }  // namespace pidone

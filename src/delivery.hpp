@@ -20,6 +20,7 @@ struct Delivery {
   bool stop_pidone;
 };
 
-Delivery plan_delivery(int received, const SignalRewrites& rewrites, Session session, bool application_exited);
+Delivery plan_delivery(int received, const SignalRewrites& rewrites, Forwarding forwarding, Session session,
+                       bool application_exited);
 
 }  // namespace pidone

@@ -133,20 +133,22 @@ bool apply_dumb_init_debug(Text value, Text source, Parsing& parsing) {
   return true;
 }
 
-// What atoi() makes of `text`: blanks, a sign, then digits; 0 when there
-// are none. A negative level means "errors only" to pidone, as 0 does.
+// What tini's level becomes from atoi(): blanks, a sign, then digits; 0
+// when there are none. tini keeps the level unsigned, so a negative one
+// wraps around to the most verbose.
 unsigned atoi_level(Text text) {
   size_t at = 0;
   while (at < text.size && (text.data[at] == ' ' || (text.data[at] >= '\t' && text.data[at] <= '\r'))) ++at;
-  if (at < text.size && text.data[at] == '-') return 0;
-  if (at < text.size && text.data[at] == '+') ++at;
+  const bool negative = at < text.size && text.data[at] == '-';
+  if (at < text.size && (negative || text.data[at] == '+')) ++at;
   unsigned level = 0;
   for (; at < text.size && text.data[at] >= '0' && text.data[at] <= '9' && level <= kMaxVerbosity; ++at)
     level = level * 10 + static_cast<unsigned>(text.data[at] - '0');
-  return level < kMaxVerbosity ? level : kMaxVerbosity;
+  return level < kMaxVerbosity && !(negative && level > 0) ? level : kMaxVerbosity;
 }
 
-// tini reads TINI_VERBOSITY with atoi(), so "x" means 0 rather than an error.
+// tini reads TINI_VERBOSITY with atoi(), so "x" and "" mean 0 rather than an
+// error.
 bool apply_tini_verbosity(Text value, Text source, Parsing& parsing) {
   unsigned level = 0;
   if (!parse_unsigned(value, kMaxVerbosity, level)) {
@@ -165,7 +167,7 @@ bool apply_tini_subreaper(Text /*value*/, Text /*source*/, Parsing& parsing) {
 // both and the --help list.
 struct OptionSpec {
   char short_name;         // '\0': long form only
-  bool counts_when_empty;  // tini's variables count by their presence alone
+  bool counts_when_empty;  // tini reads its variables whenever they are set
   const char* long_name;   // nullptr: no flag, or short form only
   const char* value_name;  // nullptr: the flag takes no value
   const char* variable;    // nullptr: no environment variable
@@ -178,7 +180,7 @@ constexpr OptionSpec kOptions[] = {
     {'\0', false, nullptr, nullptr, "DUMB_INIT_SETSID", apply_dumb_init_setsid, nullptr},
     {'\0', false, nullptr, nullptr, "DUMB_INIT_DEBUG", apply_dumb_init_debug, nullptr},
     {'\0', true, nullptr, nullptr, "TINI_SUBREAPER", apply_tini_subreaper, nullptr},
-    {'\0', false, nullptr, nullptr, "TINI_VERBOSITY", apply_tini_verbosity, nullptr},
+    {'\0', true, nullptr, nullptr, "TINI_VERBOSITY", apply_tini_verbosity, nullptr},
     {'\0', true, nullptr, nullptr, "TINI_KILL_PROCESS_GROUP", apply_process_group, nullptr},
     {'c', false, "single-child", nullptr, "PIDONE_SINGLE_CHILD", apply_single_child,
      "signal the child only; no setsid"},

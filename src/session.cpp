@@ -29,20 +29,22 @@ bool take_unheld_terminal() {
 }  // namespace
 
 Session plan_session(Forwarding forwarding) {
-  if (forwarding == Forwarding::SingleChild) return Session::Shared;
+  const Session without_terminal = forwarding == Forwarding::SingleChild ? Session::Shared : Session::Detached;
   // dumb-init gives the terminal to the child's new session instead. But
   // when a session leader with a controlling terminal exits, the kernel
   // sends SIGHUP and SIGCONT to the terminal's foreground group: the
   // application's exit would hang up the workers it leaves behind before
   // pidone could give them SIGTERM and their grace period. As the session
-  // leader, pidone only exits after them.
+  // leader, pidone only exits after them. With -c as well: were the child in
+  // pidone's foreground group, a ^C would reach it twice, from the terminal
+  // and forwarded by pidone.
   if (holds_terminal()) {
     if (getsid(0) == getpid()) return Session::Foreground;
     // A shell's job: the terminal belongs to the shell's session, which
     // gives its foreground to pidone's group; pidone forwards ^C and ^Z.
-    return Session::Detached;
+    return without_terminal;
   }
-  return take_unheld_terminal() ? Session::Foreground : Session::Detached;
+  return take_unheld_terminal() ? Session::Foreground : without_terminal;
 }
 
 void enter_session(Session session) {

@@ -144,7 +144,8 @@ class Supervisor {
   }
 
   void forward(int signal) {
-    const Delivery delivery = plan_delivery(signal, options_.rewrites, session_, application_exited_);
+    const Delivery delivery =
+        plan_delivery(signal, options_.rewrites, options_.forwarding, session_, application_exited_);
     switch (delivery.to) {
       case Recipient::Nobody: log::debug("not forwarding ", SignalName{signal}); break;
       case Recipient::Child: send(child_, delivery.signal); break;

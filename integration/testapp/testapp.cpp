@@ -67,6 +67,14 @@
 //                        leaves a SIGTERM-ignoring process behind.
 //                        `then` may stand for `--`: a Linux kernel command
 //                        line cannot hand `--` to init (micro-VM tests).
+//   become PROGRAM [ARG...] -- GSUBCOMMAND [GARG...]
+//                        Forks a grandchild, then replaces itself with
+//                        PROGRAM (execv, a path). The grandchild waits until
+//                        that exec has happened (a close-on-exec pipe reaches
+//                        end of file), then runs GSUBCOMMAND (its lines start
+//                        with "grandchild "). For a micro-VM whose init must
+//                        be pidone --pause with something else running
+//                        beside it. `then` may stand for `--`.
 //   detach SUBCOMMAND [ARG...]
 //                        Calls setsid() (leaving its process group and
 //                        session), then runs SUBCOMMAND. With spawn:
@@ -494,12 +502,19 @@ int cmd_orphan(int argc, char**) {
   block_all_and_report();
 }
 
-int cmd_spawn(int argc, char** argv) {
+// Index of the first `--` or `then` after argv[0]; usage error unless words
+// come on both sides of it.
+int find_separator(int argc, char** argv, const char* synopsis) {
   int separator = 1;
   while (separator < argc && strcmp(argv[separator], "--") != 0 && strcmp(argv[separator], "then") != 0) {
     ++separator;
   }
-  if (separator == 1 || separator >= argc - 1) usage("spawn GSUBCOMMAND [GARG...] -- SUBCOMMAND [ARG...]");
+  if (separator == 1 || separator >= argc - 1) usage(synopsis);
+  return separator;
+}
+
+int cmd_spawn(int argc, char** argv) {
+  int separator = find_separator(argc, argv, "spawn GSUBCOMMAND [GARG...] -- SUBCOMMAND [ARG...]");
   int ready[2];
   if (pipe2(ready, O_CLOEXEC) != 0) fail("pipe2");
   pid_t grandchild = fork();
@@ -517,6 +532,27 @@ int cmd_spawn(int argc, char** argv) {
   }
   close(ready[0]);
   return run(argc - separator - 1, argv + separator + 1);
+}
+
+int cmd_become(int argc, char** argv) {
+  int separator = find_separator(argc, argv, "become PROGRAM [ARG...] -- GSUBCOMMAND [GARG...]");
+  int exec_done[2];
+  if (pipe2(exec_done, O_CLOEXEC) != 0) fail("pipe2");
+  pid_t grandchild = fork();
+  if (grandchild < 0) fail("fork");
+  if (grandchild == 0) {
+    close(exec_done[1]);
+    char byte;
+    while (read(exec_done[0], &byte, 1) < 0 && errno == EINTR) {
+    }
+    close(exec_done[0]);
+    line_prefix = "grandchild ";
+    return run(argc - separator - 1, argv + separator + 1);
+  }
+  close(exec_done[0]);
+  argv[separator] = nullptr;
+  execv(argv[1], argv + 1);
+  fail("execv");
 }
 
 int cmd_detach(int argc, char** argv) {
@@ -738,7 +774,7 @@ constexpr Subcommand kSubcommands[] = {
     {"spawn", cmd_spawn},     {"exit", cmd_exit},           {"kill", cmd_kill},
     {"mask", cmd_mask},       {"tty", cmd_tty},             {"zombies", cmd_zombies},
     {"read-file", cmd_read_file}, {"cwd", cmd_cwd},         {"env", cmd_env},
-    {"detach", cmd_detach},   {"send", cmd_send},
+    {"detach", cmd_detach},   {"send", cmd_send},           {"become", cmd_become},
     {"send-and-report", cmd_send_and_report}, {"mount-proc", cmd_mount_proc},
     {"children", cmd_children}, {"worker", cmd_worker},
 };
