@@ -1,16 +1,18 @@
 #!/usr/bin/python3
 """Turns the benchmark's results into a Markdown table and a scaling plot.
 
-usage: report.py RESULTS.tsv --markdown OUT.md --plot OUT.png [--mode full|quick]
+usage: report.py RESULTS.tsv --markdown OUT.md --plot OUT.png --json OUT.json [--mode full|quick]
 
 RESULTS.tsv has one figure a line, tab-separated: METRIC INIT WORK VALUE, as
-written by bench-driver and bench/run.sh. The table goes to stdout and to
-OUT.md; OUT.png plots the cost per unit of work of start-up, signal round
-trips and reaping at each amount of work. Every other init is compared with
-pidone.
+written by bench-driver, bench/containers.py and bench/run.sh. The tables go
+to stdout and to OUT.md, every figure to OUT.json ({"metric": {"init":
+{"work": value}}}, numbers as numbers); OUT.png plots the cost per unit of
+work of start-up, signal round trips and reaping at each amount of work.
+Every other init is compared with pidone.
 """
 import argparse
 import datetime
+import json
 import os
 import platform
 import sys
@@ -131,10 +133,13 @@ def growth(results, metric):
 
 def table_rows(results):
     rows = []
-    smallest_peer = min(results.number("size_bytes", peer) for peer in results.peers)
+    # Size against self-contained peers only: a dynamic binary leaves its
+    # C library (2 MB of glibc) out of its size.
+    static_peers = [peer for peer in results.peers if results.text("linkage", peer).startswith("static")]
+    smallest_peer = min(results.number("size_bytes", peer) for peer in static_peers)
     size = results.number("size_bytes", REFERENCE)
-    size_goal = f"≤ ⅓ of the smallest peer: {'met' if size * 3 <= smallest_peer else '**not met**'}, " \
-                f"{ratio_text(size / smallest_peer)} the smallest peer's"
+    size_goal = f"≤ ⅓ of the smallest static peer: {'met' if size * 3 <= smallest_peer else '**not met**'}, " \
+                f"{ratio_text(size / smallest_peer)} the smallest static peer's"
     rows.append(Row("Binary size, stripped (bytes)", "size_bytes", grouped, goal=size_goal))
     rows.append(Row("Binary plus the shared libraries it maps (bytes)", "mapped_bytes", grouped, goal="—"))
     rows.append(ImageRow())
@@ -160,17 +165,80 @@ def table_rows(results):
                         work, goal))
         rows.append(Row(f"Init's CPU time per orphan, {grouped(work)} orphans (µs)", "reap_cpu_us",
                         lambda v: grouped(v, 2), work, "—"))
+    burst = results.works("burst_per_s")[0]
+    rows.append(Row(f"Reaping as PID 1, {grouped(burst)} zombies at once (zombies/s)", "burst_per_s", grouped,
+                    burst, "at least the best peer: " + goal_against_best(results, "burst_per_s", burst, "higher")))
+    rows.append(Row(f"Init's CPU time per zombie, {grouped(burst)} at once (µs)", "burst_cpu_us",
+                    lambda v: grouped(v, 2), burst, "—"))
+    rows.append(Row(f"Init's wait for the CPU per zombie, {grouped(burst)} at once (µs)", "burst_waiting_us",
+                    lambda v: grouped(v, 2), burst, "—"))
+    if results.values.get("burst_rt_per_s"):
+        rows.append(Row(f"The same at real-time priority, {grouped(burst)} zombies at once (zombies/s)", "burst_rt_per_s",
+                        grouped, burst, "at least the best peer: "
+                        + goal_against_best(results, "burst_rt_per_s", burst, "higher")))
+        rows.append(Row("Init's wait for the CPU per zombie at real-time priority (µs)", "burst_rt_waiting_us",
+                        lambda v: grouped(v, 2), burst, "—"))
+
     def most_zombies(results, init):
-        return max(results.number("zombies_left", init, work) for work in results.works("zombies_left"))
+        return max(results.number(metric, init, work)
+                   for metric in ("reap_zombies_left", "burst_zombies_left", "burst_rt_zombies_left")
+                   if results.values.get(metric)
+                   for work in results.works(metric))
 
     none_left = all(most_zombies(results, init) == 0 for init in results.inits)
-    rows.append(Row("Zombies left after reaping (most in any run)", "zombies_left", grouped,
+    rows.append(Row("Zombies left after reaping (most in any run)", "reap_zombies_left", grouped,
                     goal=f"0 for every init: {'met' if none_left else '**not met**'}", value=most_zombies))
     wakeups = results.number("wakeups_per_s", REFERENCE)
     rows.append(Row(f"Idle wake-ups per second, child asleep for "
                     f"{results.works('wakeups_per_s')[0]} s", "wakeups_per_s", lambda v: grouped(v, 2),
                     goal=f"zero: {'met' if wakeups == 0 else '**not met**'}"))
     return rows
+
+
+def exit_latency_lines(results):
+    """pidone as PID 1 with its default grace period and with --grace 0."""
+    scenarios = [("exit_alone_us", "the application leaves nothing behind"),
+                 ("exit_worker_us", "it leaves a worker that exits on SIGTERM")]
+    if not results.values.get("exit_alone_us"):
+        return []
+    runs = results.works("exit_alone_us")[0]
+    lines = ["", f"Exit latency of pidone's default grace period as PID 1 (medians of {runs} runs each, "
+             "interleaved): time from the application's SIGTERM until pidone, PID 1 of a new PID namespace, "
+             "has exited.", "",
+             "| Scenario | default grace (ms) | `--grace 0` (ms) | added by the default (ms) |", "|---|---|---|---|"]
+    for metric, label in scenarios:
+        default = results.number(metric, "pidone") / 1e3
+        immediate = results.number(metric, "pidone --grace 0") / 1e3
+        lines.append(f"| {label} | {default:.3f} | {immediate:.3f} | {default - immediate:+.3f} |")
+    return lines
+
+
+CONTAINER_INITS = ["pidone", "--init", "dumb-init", "no init"]
+
+
+def container_lines(results, engine):
+    prefix = "" if engine == "docker" else f"{engine}_"
+    if not results.values.get(f"{prefix}container_start_ms"):
+        return []
+    runs = results.works(f"{prefix}container_start_ms")[0]
+    header = {"pidone": "pidone (image's ENTRYPOINT)", "--init": f"`{engine} run --init`",
+              "dumb-init": "dumb-init (static)", "no init": "no init"}
+    lines = ["", f"Containers, {engine} (medians of {runs} runs each, interleaved; the application is "
+             "`bench-app serve handle|default`):", "",
+             "| | " + " | ".join(header[init] for init in CONTAINER_INITS) + " |",
+             "|" + "---|" * (len(CONTAINER_INITS) + 1)]
+
+    def row(label, metric, formatter):
+        cells = [formatter(results.text(prefix + metric, init)) for init in CONTAINER_INITS]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+
+    seconds = lambda text: f"{float(text) / 1e3:.2f} s"
+    row(f"`{engine} run` to the application's first output", "container_start_ms", seconds)
+    row(f"`{engine} stop` to exit, application handles SIGTERM", "stop_handled_ms", seconds)
+    row("exit status", "exit_handled", str)
+    row(f"`{engine} stop` to exit, application leaves SIGTERM alone", "stop_default_ms", seconds)
+    row("exit status", "exit_default", str)
+    return lines
 
 
 def machine_description():
@@ -192,10 +260,11 @@ def machine_description():
 
 def markdown(results, mode):
     inits = results.inits
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = results.text("date", "all")
     header = ["Metric"] + inits + ["pidone's goal"]
     lines = [
-        f"Benchmark run on {now}, {mode} mode, on {machine_description()}.",
+        f"Benchmark run on {now}, {mode} mode, of pidone at commit {results.text('commit', 'all')}, "
+        f"on {results.text('machine', 'all')}.",
         "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
@@ -221,9 +290,31 @@ def markdown(results, mode):
         "- Reaping: the init as PID 1 of a new PID namespace, its child making the orphans in batches of "
         "100 (each batch's parent exits, handing them to the init), timed from the first fork until the "
         "init has no child left but the application; the init's CPU time from /proc/PID/schedstat.",
+        "- Burst: one process makes the zombies, each exited at once, then exits itself: the init gets them "
+        "all together; timed from that exit until the init has no child left but the application. "
+        "Wait for the CPU: time the init was ready to run while another task had the CPU "
+        "(/proc/PID/schedstat). Real-time priority: the driver, the application and the init in "
+        "SCHED_FIFO, so that no other task on the machine takes the CPU from them.",
         "- Idle wake-ups: context switches of the init while its child sleeps.",
+        "- `-musl`: built here from Debian 12's source packages with `musl-gcc -static -Os`, stripped "
+        "(bench/static-peers.sh); the others are Debian's binaries, what apt gives you.",
     ]
+    lines += exit_latency_lines(results)
+    for engine in ("docker", "podman"):
+        lines += container_lines(results, engine)
     return "\n".join(lines) + "\n"
+
+
+def as_json(results):
+    def value(text):
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+    return {metric: {init: {str(work): value(text) for work, text in by_work.items()}
+                     for init, by_work in by_init.items()}
+            for metric, by_init in results.values.items()}
 
 
 def plot(results, path):
@@ -251,17 +342,31 @@ def plot(results, path):
     figure.savefig(path, dpi=110)
 
 
+def record_run(path):
+    """Adds the date and the machine to a run's figures the first time they are reported."""
+    with open(path, encoding="utf-8") as lines:
+        if any(line.startswith("machine\t") for line in lines):
+            return
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    with open(path, "a", encoding="utf-8") as output:
+        output.write(f"date\tall\t1\t{now}\nmachine\tall\t1\t{machine_description()}\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results")
     parser.add_argument("--markdown", required=True)
     parser.add_argument("--plot", required=True)
+    parser.add_argument("--json", required=True)
     parser.add_argument("--mode", default="full")
     arguments = parser.parse_args()
+    record_run(arguments.results)
     results = Results(arguments.results)
     table = markdown(results, arguments.mode)
     with open(arguments.markdown, "w", encoding="utf-8") as output:
         output.write(table)
+    with open(arguments.json, "w", encoding="utf-8") as output:
+        json.dump(as_json(results), output, indent=1, ensure_ascii=False)
     plot(results, arguments.plot)
     sys.stdout.write(table)
 

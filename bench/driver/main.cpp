@@ -43,6 +43,10 @@ int run(int argc, char** argv) {
     progress("reaping, %dx", scale);
     measure_reaping(options, work.orphans * scale, scale == 1 ? work.reaping_repetitions : 1, results);
   }
+  progress("burst reaping");
+  measure_burst_reaping(options, work.burst, work.burst_repetitions, results);
+  progress("exit latency of pidone's grace period");
+  measure_exit_latency(options, work.exit_runs, results);
   progress("done");
   return 0;
 }

@@ -25,4 +25,15 @@ void measure_signal_round_trip(const Options& options, int rounds, Results& resu
 // orphans: reaped per second, init CPU time per orphan, zombies left.
 void measure_reaping(const Options& options, int orphans, int repetitions, Results& results);
 
+// The same with `zombies` children of one parent exiting at once, the clock
+// started when their parent exits (their zombies go to the init together);
+// then again at real-time priority (figures named burst_rt_*).
+void measure_burst_reaping(const Options& options, int zombies, int repetitions, Results& results);
+
+// The init named "pidone" as PID 1, with its default grace period and with
+// --grace 0: time from the application's SIGTERM until pidone has exited,
+// for an application that leaves nothing behind and for one that leaves a
+// worker exiting on SIGTERM.
+void measure_exit_latency(const Options& options, int runs, Results& results);
+
 }  // namespace bench

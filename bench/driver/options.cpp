@@ -9,8 +9,8 @@
 namespace bench {
 namespace {
 
-constexpr Work kFullWork{300, 3000, 20000, 5, 3, 3, 10};
-constexpr Work kQuickWork{20, 200, 1000, 1, 1, 1, 10};
+constexpr Work kFullWork{300, 3000, 20000, 5, 3, 3, 10, 2000, 15, 200};
+constexpr Work kQuickWork{20, 200, 1000, 1, 1, 1, 10, 2000, 1, 10};
 
 [[noreturn]] void usage(int status = 2) {
   fputs(
@@ -28,7 +28,10 @@ constexpr Work kQuickWork{20, 200, 1000, 1, 1, 1, 10};
       "  --idle-repetitions N     3 / 1\n"
       "  --idle-seconds N         3 / 1\n"
       "  --scale N                10 / 10   (the scaling runs' work multiplier;\n"
-      "                                     they reap once per init)\n",
+      "                                     they reap once per init)\n"
+      "  --burst N                2000 / 2000 (zombies at once)\n"
+      "  --burst-repetitions N    15 / 1\n"
+      "  --exit-runs N            200 / 10  (pidone as PID 1, per scenario)\n",
       status == 0 ? stdout : stderr);
   exit(status);
 }
@@ -75,6 +78,9 @@ Options parse_options(int argc, char** argv) {
       {"--idle-repetitions", &options.work.idle_repetitions},
       {"--idle-seconds", &options.work.idle_seconds},
       {"--scale", &options.work.scale},
+      {"--burst", &options.work.burst},
+      {"--burst-repetitions", &options.work.burst_repetitions},
+      {"--exit-runs", &options.work.exit_runs},
   };
   for (int i = 1; i < argc; ++i) {
     const char* option = argv[i];

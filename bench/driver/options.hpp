@@ -23,6 +23,9 @@ struct Work {
   int idle_repetitions;     // times each init is started to measure memory and wake-ups
   int idle_seconds;         // how long each init is watched while its child sleeps
   int scale;                // the scaling runs do this many times the work
+  int burst;                // zombies handed to each init at once
+  int burst_repetitions;    // burst runs per init
+  int exit_runs;            // runs of pidone as PID 1 per exit-latency scenario and grace
 };
 
 struct Options {

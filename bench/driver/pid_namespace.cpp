@@ -18,6 +18,7 @@ struct Start {
   char* const* argv;
   const int* kept;
   int kept_count;
+  bool own_proc;
 };
 
 [[noreturn]] void child_failed(const char* what) {
@@ -29,8 +30,10 @@ struct Start {
 int become_init(void* argument) {
   const Start& start = *static_cast<Start*>(argument);
   // Mount events must not leak back to the parent's namespace.
-  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) child_failed("make / private");
-  if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) child_failed("mount /proc");
+  if (start.own_proc && mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) child_failed("make / private");
+  if (start.own_proc && mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
+    child_failed("mount /proc");
+  }
   int null_fd = open("/dev/null", O_RDWR);
   if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(null_fd, 1) < 0) child_failed("/dev/null");
   if (null_fd > 2) close(null_fd);
@@ -43,10 +46,11 @@ int become_init(void* argument) {
 
 }  // namespace
 
-pid_t spawn_as_pid1(char* const argv[], const int* kept, int kept_count) {
+pid_t spawn_as_pid1(char* const argv[], const int* kept, int kept_count, bool own_proc) {
   alignas(16) static char stack[64 * 1024];
-  Start start{argv, kept, kept_count};
-  pid_t pid = clone(become_init, stack + sizeof stack, CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, &start);
+  Start start{argv, kept, kept_count, own_proc};
+  int namespaces = own_proc ? CLONE_NEWPID | CLONE_NEWNS : CLONE_NEWPID;
+  pid_t pid = clone(become_init, stack + sizeof stack, namespaces | SIGCHLD, &start);
   if (pid < 0) fail("clone(CLONE_NEWPID): %s (needs root)", strerror(errno));
   return pid;
 }

@@ -73,12 +73,16 @@ int64_t mapped_files_size(pid_t pid) {
   return total;
 }
 
-int64_t cpu_time_ns(pid_t pid) {
+SchedulerTimes scheduler_times(pid_t pid) {
   char schedstat[128];
   if (!read_proc_file(pid, "schedstat", schedstat, sizeof schedstat)) {
     fail("cannot read /proc/%d/schedstat", pid);
   }
-  return strtoll(schedstat, nullptr, 10);
+  char* after_running;
+  SchedulerTimes times{};
+  times.running_ns = strtoll(schedstat, &after_running, 10);
+  times.waiting_ns = strtoll(after_running, nullptr, 10);
+  return times;
 }
 
 }  // namespace bench

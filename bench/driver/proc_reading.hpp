@@ -16,7 +16,12 @@ int64_t context_switches(pid_t pid);
 // its executable plus the shared libraries and loader it needs.
 int64_t mapped_files_size(pid_t pid);
 
-// Nanoseconds the process has spent on a CPU (first field of /proc/PID/schedstat).
-int64_t cpu_time_ns(pid_t pid);
+// The first two fields of /proc/PID/schedstat: time on a CPU, and time ready
+// to run but waiting for one (another task had it).
+struct SchedulerTimes {
+  int64_t running_ns;
+  int64_t waiting_ns;
+};
+SchedulerTimes scheduler_times(pid_t pid);
 
 }  // namespace bench
