@@ -16,6 +16,7 @@
 #                 user pidone-rootless (home, storage, subordinate ids,
 #                 runtime dir) and a containers.conf it created; and the
 #                 rootful Podman's pidone* images
+#     aptsrc      removes the deb-src entry bench/static-peers.sh added
 #     dockerd     stops the dockerd that scripts/docker-engine.sh started
 #     binfmt      unregisters qemu-aarch64 from binfmt_misc
 # The Docker steps need an engine: when none answers, they start one with
@@ -27,7 +28,7 @@ cd "$root"
 binfmt=/proc/sys/fs/binfmt_misc
 image_prefixes=(pidone)
 [ -z "${PIDONE_IMAGE:-}" ] || image_prefixes+=("$PIDONE_IMAGE")
-all_steps=(containers images cache kernels podman dockerd binfmt)
+all_steps=(containers images cache kernels podman aptsrc dockerd binfmt)
 
 dry_run=false
 if [ "${1:-}" = --dry-run ]; then dry_run=true; shift; fi
@@ -142,6 +143,15 @@ podman() {
   if [ "$(cat "$conf" 2>/dev/null)" = "$(printf '[containers]\ndefault_ulimits = []')" ]; then
     act "${as_root[@]}" rm -f "$conf"
   fi
+}
+
+aptsrc() {
+  local entry=/etc/apt/sources.list.d/pidone-bench-src.sources
+  if [ ! -e "$entry" ]; then
+    echo "reset: no $entry"
+    return 0
+  fi
+  act "${as_root[@]}" rm -f "$entry"
 }
 
 dockerd() {
