@@ -10,7 +10,9 @@ import shutil
 import pytest
 
 from binaries import ARCHES, REPO, arch_problem, binaries_for, missing_binaries, native_arch, unavailable
-from docker_support import PrivateDaemon, docker_problem, project_version
+from docker_support import (DOCKER_ARCH, IMAGE, IMAGE_BUILD_TIMEOUT, Docker, Images, PrivateDaemon,
+                            derived_dockerfile, docker_problem, project_version)
+from harness import run
 from registry_support import LocalRegistry
 from release_support import in_git_checkout, make_signing_key, run_release
 
@@ -33,6 +35,32 @@ def arch(request):
 def binaries(arch):
     """Binaries (pidone, nologin, testapp paths) for `arch`."""
     return binaries_for(arch)
+
+
+@pytest.fixture(scope="session")
+def docker():
+    """The machine's Docker engine; what the tests create is removed at the end."""
+    problem = docker_problem()
+    if problem:
+        unavailable(problem)
+    engine = Docker()
+    yield engine
+    engine.remove_created()
+
+
+@pytest.fixture(scope="session")
+def images(arch, binaries, docker):
+    """The product images of one architecture, built by scripts/build-images.sh."""
+    docker_arch = DOCKER_ARCH[arch]
+    build = run(["bash", REPO / "scripts" / "build-images.sh", docker_arch],
+                timeout=IMAGE_BUILD_TIMEOUT)
+    assert build.code == 0, f"scripts/build-images.sh {docker_arch} failed:\n{build.stderr[-3000:]}"
+    version = project_version()
+    platform = f"linux/{docker_arch}"
+    minimal = f"{IMAGE}:{version}-{docker_arch}"
+    app = docker.build(f"{IMAGE}-test-app:{docker_arch}",
+                       derived_dockerfile(minimal, ["signals"]), [binaries.testapp], platform)
+    return Images(platform, minimal, f"{IMAGE}:{version}-full-{docker_arch}", app)
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,9 @@ DOCKER_ARCH = {"x86_64": "amd64", "aarch64": "arm64"}
 # The repository name scripts/build-images.sh tags the images with; tests
 # that share one engine from several checkouts give each its own.
 IMAGE = os.environ.get("PIDONE_IMAGE", "pidone")
+IMAGE_BUILD_TIMEOUT = 1800  # a first run installs the builder's toolchain
+DEFAULT_GRACE = 3.0  # pidone's grace period as PID 1, in seconds
+NONROOT = 65532  # the images' user
 SESSION_LABEL = f"pidone-test={uuid.uuid4().hex[:12]}"
 # The legacy builder: the same path whether or not buildx is installed.
 BUILD_ENV = dict(os.environ, DOCKER_BUILDKIT="0")
@@ -252,3 +255,22 @@ class PrivateDaemon:
                 self.process.kill()
                 self.process.wait(DEADLINE)
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Images:
+    """The product images of one architecture and a derived application
+    image (FROM the minimal one, testapp as the application)."""
+
+    platform: str
+    minimal: str
+    full: str
+    app: str
+
+
+def derived_dockerfile(base, command, env=None):
+    """A Dockerfile as a user writes it on top of the image."""
+    lines = [f"FROM {base}", "COPY testapp /app/testapp"]
+    lines += [f"ENV {name}={value}" for name, value in (env or {}).items()]
+    lines.append(f"CMD {json.dumps(['/app/testapp', *command])}")
+    return "\n".join(lines) + "\n"

@@ -21,14 +21,11 @@ import pytest
 
 from binaries import must_not_skip, unavailable
 from containerd_support import Ctr, containerd_problem
-from docker_support import IMAGE
+from docker_support import DEFAULT_GRACE, IMAGE, NONROOT, derived_dockerfile
 from harness import children_of, status_field, wait_until, zombie_children
-from test_docker import derived_dockerfile, docker, images  # noqa: F401 (fixtures)
 
 QUICK_STOP = 2.0
-DEFAULT_GRACE = 3.0  # pidone's grace period as PID 1
 ORPHANS = 100
-NONROOT = 65532
 
 _problem = containerd_problem()
 if _problem and not must_not_skip():

@@ -20,18 +20,16 @@ from dataclasses import dataclass
 
 import pytest
 
-from binaries import REPO, must_not_skip, unavailable
-from docker_support import (DOCKER_ARCH, IMAGE, Container, Docker, PrivateDaemon, docker_problem,
-                            image_entries, project_version)
+from binaries import REPO, must_not_skip
+from docker_support import (DEFAULT_GRACE, DOCKER_ARCH, IMAGE, NONROOT, Container, Docker, Images,
+                            PrivateDaemon, derived_dockerfile, docker_problem, image_entries,
+                            project_version)
 from harness import SIGRTMIN, children_of, run, status_field, wait_until, zombie_children
 
-IMAGE_BUILD_TIMEOUT = 1800  # a first run installs the builder's toolchain
 MINIMAL_IMAGE_LIMIT_AMD64 = 32 * 1024
 QUICK_STOP = 2.0  # seconds; docker stop's own timeout here is 10
-DEFAULT_GRACE = 3.0  # pidone's grace period as PID 1
 BARE_PID1_STOP_TIMEOUT = 3
 ORPHANS = 2000
-NONROOT = 65532
 
 
 # One skip for the whole module; in CI every test fails instead (and the
@@ -39,48 +37,6 @@ NONROOT = 65532
 _problem = docker_problem()
 if _problem and not must_not_skip():
     pytest.skip(_problem, allow_module_level=True)
-
-
-@pytest.fixture(scope="session")
-def docker():
-    if _problem:
-        unavailable(_problem)
-    engine = Docker()
-    yield engine
-    engine.remove_created()
-
-
-@dataclass(frozen=True)
-class Images:
-    """The product images of one architecture and a derived application
-    image (FROM the minimal one, testapp as the application)."""
-
-    platform: str
-    minimal: str
-    full: str
-    app: str
-
-
-def derived_dockerfile(base, command, env=None):
-    """A Dockerfile as a user writes it on top of the image."""
-    lines = [f"FROM {base}", "COPY testapp /app/testapp"]
-    lines += [f"ENV {name}={value}" for name, value in (env or {}).items()]
-    lines.append(f"CMD {json.dumps(['/app/testapp', *command])}")
-    return "\n".join(lines) + "\n"
-
-
-@pytest.fixture(scope="session")
-def images(arch, binaries, docker):
-    docker_arch = DOCKER_ARCH[arch]
-    build = run(["bash", REPO / "scripts" / "build-images.sh", docker_arch],
-                timeout=IMAGE_BUILD_TIMEOUT)
-    assert build.code == 0, f"scripts/build-images.sh {docker_arch} failed:\n{build.stderr[-3000:]}"
-    version = project_version()
-    platform = f"linux/{docker_arch}"
-    minimal = f"{IMAGE}:{version}-{docker_arch}"
-    app = docker.build(f"{IMAGE}-test-app:{docker_arch}",
-                       derived_dockerfile(minimal, ["signals"]), [binaries.testapp], platform)
-    return Images(platform, minimal, f"{IMAGE}:{version}-full-{docker_arch}", app)
 
 
 @pytest.fixture(scope="session")

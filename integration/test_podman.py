@@ -17,15 +17,12 @@ from dataclasses import dataclass
 import pytest
 
 from binaries import must_not_skip, unavailable
-from docker_support import IMAGE, Container
+from docker_support import DEFAULT_GRACE, IMAGE, NONROOT, Container
 from harness import SIGRTMIN, children_of, status_field, wait_until, zombie_children
 from podman_support import ROOTLESS_USER, Podman, podman_problem, world_readable_copy
-from test_docker import docker, images  # noqa: F401 (fixtures: the engine and the images)
 
 QUICK_STOP = 2.0  # seconds; podman stop's own timeout here is 10
-DEFAULT_GRACE = 3.0  # pidone's grace period as PID 1
 ORPHANS = 100
-NONROOT = 65532
 
 _problem = podman_problem()
 if _problem and not must_not_skip():

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from binaries import REPO, binaries_for, missing_binaries, must_not_skip, unavailable
-from docker_support import IMAGE, SESSION_LABEL, Container, Docker, docker_problem
+from docker_support import DEFAULT_GRACE, IMAGE, SESSION_LABEL, Container, docker_problem
 from harness import DEADLINE, run, wait_until
 
 PLATFORM = "linux/amd64"
@@ -38,21 +38,11 @@ SERVER_IMAGE = f"{IMAGE}-servers:debian12"
 IMAGE_BUILD_TIMEOUT = 1800  # the first build downloads and installs PostgreSQL and nginx
 SERVER_START = 60.0  # seconds; generous for a loaded 2-core machine
 DOCKER_STOP_TIMEOUT = 10  # docker stop's default
-DEFAULT_GRACE = 3.0  # pidone's grace period as PID 1
 STOP_SLACK = 2.0  # seconds of a docker stop that are docker's own, on a loaded machine
 
 _problem = docker_problem()
 if _problem and not must_not_skip():
     pytest.skip(_problem, allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def docker():
-    if _problem:
-        unavailable(_problem)
-    engine = Docker()
-    yield engine
-    engine.remove_created()
 
 
 @pytest.fixture(scope="module")
