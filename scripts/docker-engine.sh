@@ -13,6 +13,8 @@
 # older one left running. PIDONE_RUN_DIR overrides /run/pidone.
 # Installs nothing: docker.io comes from scripts/debian-packages.txt.
 set -euo pipefail
+# shellcheck source=scripts/daemon-lib.sh
+source "$(dirname "$0")/daemon-lib.sh"
 run_dir=${PIDONE_RUN_DIR:-/run/pidone}
 pidfile=$run_dir/dockerd.pid
 logfile=$run_dir/dockerd.log
@@ -21,8 +23,6 @@ deadline_seconds=${PIDONE_DOCKERD_TIMEOUT:-60}
 as_root=()
 [ "$(id -u)" = 0 ] || as_root=(sudo)
 answers() { docker info >/dev/null 2>&1; }
-# Running: a zombie (exited, not yet reaped by its parent) is not.
-alive() { local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) && [ "$(awk '{ print $1 }' <<<"${stat##*)}")" != Z ]; }
 
 # The pid of the dockerd that `start` started, or nothing.
 ours() {
@@ -43,20 +43,7 @@ start() {
   # setsid keeps a terminal's ^C meant for the caller away from it.
   "${as_root[@]}" setsid sh -c 'exec dockerd "$@" >"$0" 2>&1' "$logfile" \
     --bridge=none --iptables=false --ip6tables=false "--pidfile=$pidfile" &
-  local starter=$!
-  local end=$((SECONDS + deadline_seconds))
-  until answers; do
-    if ! alive "$starter"; then
-      echo "docker-engine: dockerd exited; its log ($logfile):" >&2
-      tail -n 20 "$logfile" >&2
-      return 1
-    fi
-    if [ "$SECONDS" -ge "$end" ]; then
-      echo "docker-engine: dockerd did not answer within ${deadline_seconds}s; log: $logfile" >&2
-      return 1
-    fi
-    sleep 0.2
-  done
+  wait_until_answers "docker-engine: dockerd" $! "$deadline_seconds" "$logfile" answers
   local pid
   pid=$(ours)
   echo "docker-engine: started dockerd (pid $pid, log $logfile)" >&2
@@ -74,15 +61,7 @@ stop() {
     echo "docker-engine: pid $1 is no dockerd started by this script; not stopping it"
     return 0
   fi
-  "${as_root[@]}" kill -TERM "$pid"
-  local end=$((SECONDS + deadline_seconds))
-  while alive "$pid"; do
-    if [ "$SECONDS" -ge "$end" ]; then
-      echo "docker-engine: dockerd (pid $pid) still running after ${deadline_seconds}s" >&2
-      return 1
-    fi
-    sleep 0.2
-  done
+  stop_and_wait "docker-engine: dockerd" "$pid" "$deadline_seconds" "${as_root[@]}"
   echo "docker-engine: stopped dockerd (pid $pid)"
 }
 

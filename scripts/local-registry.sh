@@ -11,9 +11,10 @@
 # Docker pushes to and pulls from 127.0.0.1:PORT without TLS; skopeo needs
 # --tls-verify=false (scripts/publish.sh passes it on).
 set -euo pipefail
+# shellcheck source=scripts/daemon-lib.sh
+source "$(dirname "$0")/daemon-lib.sh"
 root=$(cd "$(dirname "$0")/.." && pwd)
 deadline_seconds=${PIDONE_REGISTRY_TIMEOUT:-30}
-alive() { [ -d "/proc/$1" ]; }
 answers() { python3 -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$1/v2/', timeout=2)" 2>/dev/null; }
 
 start() {
@@ -35,20 +36,8 @@ CONFIG
   setsid docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$dir/registry.pid"
-  local end=$((SECONDS + deadline_seconds))
-  until answers "$port"; do
-    if ! alive "$pid"; then
-      echo "local-registry: docker-registry exited; its log ($dir/registry.log):" >&2
-      tail -n 20 "$dir/registry.log" >&2
-      rm -f "$dir/registry.pid"
-      return 1
-    fi
-    if [ "$SECONDS" -ge "$end" ]; then
-      echo "local-registry: no answer on 127.0.0.1:$port within ${deadline_seconds}s" >&2
-      return 1
-    fi
-    sleep 0.1
-  done
+  wait_until_answers "local-registry: docker-registry on 127.0.0.1:$port" "$pid" "$deadline_seconds" \
+    "$dir/registry.log" answers "$port"
   echo "local-registry: 127.0.0.1:$port (pid $pid, storage $dir/storage)"
 }
 
@@ -57,15 +46,7 @@ stop() {
   [ -f "$dir/registry.pid" ] || { echo "local-registry: none started in $dir"; return 0; }
   pid=$(cat "$dir/registry.pid")
   if alive "$pid"; then
-    kill -TERM "$pid"
-    local end=$((SECONDS + deadline_seconds))
-    while alive "$pid"; do
-      if [ "$SECONDS" -ge "$end" ]; then
-        echo "local-registry: pid $pid still running after ${deadline_seconds}s" >&2
-        return 1
-      fi
-      sleep 0.1
-    done
+    stop_and_wait local-registry "$pid" "$deadline_seconds"
   fi
   rm -f "$dir/registry.pid"
   echo "local-registry: stopped pid $pid"
