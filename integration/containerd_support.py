@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 
+from docker_support import save_into
 from harness import DEADLINE, App, run
 
 SOCKET = "/run/docker/containerd/containerd.sock"
@@ -56,16 +57,8 @@ class Ctr:
 
     def import_from(self, docker, platform, *images):
         """Imports Docker's images; returns their names as containerd has them."""
-        saved = subprocess.Popen(docker.command("save", *images), stdout=subprocess.PIPE)
-        try:
-            imported = subprocess.run(self.command("images", "import", "--platform", platform, "-"),
-                                      stdin=saved.stdout, capture_output=True, timeout=IMPORT_TIMEOUT)
-        finally:
-            saved.stdout.close()
-            saved_code = saved.wait(DEADLINE)
-        if saved_code != 0 or imported.returncode != 0:
-            raise AssertionError(f"docker save {images} | ctr images import failed: "
-                                 f"{imported.stderr.decode(errors='replace')}")
+        save_into(docker, images, self.command("images", "import", "--platform", platform, "-"),
+                  IMPORT_TIMEOUT)
         return [image if "/" in image.split(":")[0] else f"docker.io/library/{image}"
                 for image in images]
 

@@ -274,3 +274,17 @@ def derived_dockerfile(base, command, env=None):
     lines += [f"ENV {name}={value}" for name, value in (env or {}).items()]
     lines.append(f"CMD {json.dumps(['/app/testapp', *command])}")
     return "\n".join(lines) + "\n"
+
+
+def save_into(docker, images, command, timeout):
+    """Runs `docker save IMAGES | COMMAND` (podman load, ctr images import);
+    raises with COMMAND's errors when either side fails."""
+    saved = subprocess.Popen(docker.command("save", *images), stdout=subprocess.PIPE)
+    try:
+        loaded = subprocess.run(command, stdin=saved.stdout, capture_output=True, timeout=timeout)
+    finally:
+        saved.stdout.close()
+        saved_code = saved.wait(DEADLINE)
+    if saved_code != 0 or loaded.returncode != 0:
+        raise AssertionError(f"docker save {' '.join(images)} | {' '.join(command)} failed: "
+                             f"{loaded.stderr.decode(errors='replace')}")

@@ -9,11 +9,10 @@ import functools
 import os
 import pwd
 import shutil
-import subprocess
 
 from binaries import REPO
-from docker_support import SESSION_LABEL, Docker
-from harness import DEADLINE, run
+from docker_support import SESSION_LABEL, Docker, save_into
+from harness import run
 
 ROOTLESS_USER = "pidone-rootless"
 LOAD_TIMEOUT = 300
@@ -62,16 +61,7 @@ class Podman(Docker):
     def load(self, docker, *images):
         """Loads images from Docker (`docker save | podman load`); they are
         removed with the rest by remove_created()."""
-        saved = subprocess.Popen(docker.command("save", *images), stdout=subprocess.PIPE)
-        try:
-            loaded = subprocess.run(self.command("load"), stdin=saved.stdout, capture_output=True,
-                                    timeout=LOAD_TIMEOUT)
-        finally:
-            saved.stdout.close()
-            saved_code = saved.wait(DEADLINE)
-        if saved_code != 0 or loaded.returncode != 0:
-            raise AssertionError(f"docker save {images} | podman load failed: "
-                                 f"{loaded.stderr.decode(errors='replace')}")
+        save_into(docker, images, self.command("load"), LOAD_TIMEOUT)
         self._images.extend(images)
 
     def create_pod(self, *options):
