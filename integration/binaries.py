@@ -51,6 +51,15 @@ def unavailable(reason):
     pytest.skip(reason)
 
 
+def skip_module_without(problem):
+    """One skip for a whole module whose prerequisite is missing (`problem`,
+    None when it is there); in CI the module runs and its fixtures fail.
+    Returns `problem`."""
+    if problem and not must_not_skip():
+        pytest.skip(problem, allow_module_level=True)
+    return problem
+
+
 def native_arch():
     machine = platform.machine()
     return {"amd64": "x86_64", "arm64": "aarch64"}.get(machine, machine)

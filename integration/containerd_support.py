@@ -4,12 +4,11 @@ imported from Docker (`docker save` tarballs). remove_all() removes every
 task, container, image and snapshot of that namespace, then the namespace.
 """
 
-import os
 import shutil
 import subprocess
 
-from docker_support import save_into
-from harness import DEADLINE, App, run
+from docker_support import Cli, save_into
+from harness import App, run
 
 SOCKET = "/run/docker/containerd/containerd.sock"
 IMPORT_TIMEOUT = 300
@@ -34,26 +33,15 @@ class CtrClient(App):
         return []
 
 
-class Ctr:
+class Ctr(Cli):
     """The ctr CLI in one namespace."""
 
     def __init__(self, namespace):
+        super().__init__()
         self.namespace = namespace
-        self._counter = 0
 
     def command(self, *args):
         return ["ctr", "--address", SOCKET, "--namespace", self.namespace, *map(str, args)]
-
-    def __call__(self, *args, timeout=DEADLINE, check=True):
-        result = run(self.command(*args), timeout=timeout)
-        if check and result.code != 0:
-            raise AssertionError(f"ctr {' '.join(map(str, args))} exited {result.code}: "
-                                 f"{result.stderr.strip()}")
-        return result
-
-    def new_id(self, what):
-        self._counter += 1
-        return f"pidone-test-{os.getpid()}-{self._counter}-{what}"
 
     def import_from(self, docker, platform, *images):
         """Imports Docker's images; returns their names as containerd has them."""
@@ -70,7 +58,7 @@ class Ctr:
 
     def start(self, image, *command, platform, options=(), what="task", **app_kwargs):
         """Starts `ctr run` as a CtrClient; returns (task id, client)."""
-        task_id = self.new_id(what)
+        task_id = self.new_name(what)
         argv = self.command(*self.run_args(image, task_id, *command, platform=platform,
                                            options=options))
         return task_id, CtrClient(argv, **app_kwargs)

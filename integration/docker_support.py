@@ -57,28 +57,45 @@ def _host_args(host):
     return ["-H", host] if host else []
 
 
-class Docker:
-    """The docker CLI against one engine; remembers what it creates."""
+class Cli:
+    """An engine's command-line client (docker, podman, ctr): `command()`
+    gives its argv; calls run it to completion, failing on a non-zero status."""
 
-    def __init__(self, host=None):
-        self.host = host
-        self._images = []
+    env = None
+
+    def __init__(self):
         self._counter = 0
 
     def command(self, *args):
-        return ["docker", *_host_args(self.host), *map(str, args)]
+        raise NotImplementedError
 
     def __call__(self, *args, timeout=DEADLINE, check=True):
-        """Runs `docker ARGS...` to completion (a harness Result)."""
-        result = run(self.command(*args), timeout=timeout, env=BUILD_ENV)
+        """Runs the client with ARGS to completion (a harness Result)."""
+        argv = self.command(*args)
+        result = run(argv, timeout=timeout, env=self.env)
         if check and result.code != 0:
-            raise AssertionError(f"docker {' '.join(map(str, args))} exited {result.code}: "
+            raise AssertionError(f"{' '.join(map(str, argv))} exited {result.code}: "
                                  f"{result.stderr.strip()}")
         return result
 
     def new_name(self, what):
+        """A name no other test of this session uses."""
         self._counter += 1
         return f"pidone-test-{os.getpid()}-{self._counter}-{what}"
+
+
+class Docker(Cli):
+    """The docker CLI against one engine; remembers what it creates."""
+
+    env = BUILD_ENV
+
+    def __init__(self, host=None):
+        super().__init__()
+        self.host = host
+        self._images = []
+
+    def command(self, *args):
+        return ["docker", *_host_args(self.host), *map(str, args)]
 
     def run_args(self, image, *command, platform, options=(), remove=True):
         """`docker run` arguments: no network, labelled, removed at exit

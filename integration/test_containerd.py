@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from binaries import must_not_skip, unavailable
+from binaries import skip_module_without, unavailable
 from containerd_support import Ctr, containerd_problem
 from docker_support import DEFAULT_GRACE, IMAGE, NONROOT, derived_dockerfile
 from harness import children_of, status_field, wait_until, zombie_children
@@ -27,9 +27,7 @@ from harness import children_of, status_field, wait_until, zombie_children
 QUICK_STOP = 2.0
 ORPHANS = 100
 
-_problem = containerd_problem()
-if _problem and not must_not_skip():
-    pytest.skip(_problem, allow_module_level=True)
+_problem = skip_module_without(containerd_problem())
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from binaries import REPO, must_not_skip
+from binaries import REPO, skip_module_without
 from docker_support import (DEFAULT_GRACE, DOCKER_ARCH, IMAGE, NONROOT, Container, Docker, Images,
                             PrivateDaemon, derived_dockerfile, docker_problem, image_entries,
                             project_version)
@@ -34,9 +34,7 @@ ORPHANS = 2000
 
 # One skip for the whole module; in CI every test fails instead (and the
 # other modules still run).
-_problem = docker_problem()
-if _problem and not must_not_skip():
-    pytest.skip(_problem, allow_module_level=True)
+skip_module_without(docker_problem())
 
 
 @pytest.fixture(scope="session")

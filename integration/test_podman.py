@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from binaries import must_not_skip, unavailable
+from binaries import skip_module_without, unavailable
 from docker_support import DEFAULT_GRACE, IMAGE, NONROOT, Container
 from harness import SIGRTMIN, children_of, status_field, wait_until, zombie_children
 from podman_support import ROOTLESS_USER, Podman, podman_problem, world_readable_copy
@@ -24,9 +24,7 @@ from podman_support import ROOTLESS_USER, Podman, podman_problem, world_readable
 QUICK_STOP = 2.0  # seconds; podman stop's own timeout here is 10
 ORPHANS = 100
 
-_problem = podman_problem()
-if _problem and not must_not_skip():
-    pytest.skip(_problem, allow_module_level=True)
+_problem = skip_module_without(podman_problem())
 
 
 @pytest.fixture(scope="session", params=["rootful", "rootless"])

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from binaries import REPO, binaries_for, missing_binaries, must_not_skip, unavailable
+from binaries import REPO, binaries_for, missing_binaries, skip_module_without, unavailable
 from docker_support import DEFAULT_GRACE, IMAGE, SESSION_LABEL, Container, docker_problem
 from harness import DEADLINE, run, wait_until
 
@@ -40,9 +40,7 @@ SERVER_START = 60.0  # seconds; generous for a loaded 2-core machine
 DOCKER_STOP_TIMEOUT = 10  # docker stop's default
 STOP_SLACK = 2.0  # seconds of a docker stop that are docker's own, on a loaded machine
 
-_problem = docker_problem()
-if _problem and not must_not_skip():
-    pytest.skip(_problem, allow_module_level=True)
+skip_module_without(docker_problem())
 
 
 @pytest.fixture(scope="module")
